@@ -24,7 +24,7 @@
 //
 //	Ward("79", "P. Bến Nghé")         // "26740" (Phường Sài Gòn), false, nil  (an old ward of Quận 1)
 //	Ward("", "26740")                 // "26740", false, nil  (a new code is kept)
-//	Ward("", "26734")                 // "26737" (Phường Tân Định), false, nil  (old code of Phường Đa Kao)
+//	Ward("", "26734")                 // "26737" (Phường Tân Định), false, nil  (old code of Phường Tân Định)
 //	Ward("01", "7")                   // "00008", true, nil  (old Cống Vị, split between Ngọc Hà and Giảng Võ)
 //
 // # Matching names

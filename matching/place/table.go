@@ -33,11 +33,13 @@ type province struct {
 
 type ward struct {
 	code, name string
-	prov       uint8 // index into table.provinces
+	accent     string // accentKey of the name without its type prefix
+	prov       uint8  // index into table.provinces
 	kind       wardKind
 }
 
 type oldWard struct {
+	accent  string // accentKey of the name without its type prefix
 	kind    wardKind
 	targets []uint16 // indexes into table.wards, ascending by code
 }

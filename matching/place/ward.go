@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrAmbiguous is wrapped by the error of Ward when a name denotes several wards in the scope it was looked up in
@@ -23,9 +24,9 @@ var (
 //     several new wards (within prov, when given), Ward returns the lowest of their codes and split=true. New codes
 //     reuse old ones, so a code of both lists is read as new.
 //   - a name, with or without diacritics and a type prefix ("Phường Bến Nghé", "P. Bến Nghé", "Xã …", "Thị trấn …",
-//     "TT …", "Đặc khu …"). Names of the new list win; then names of old communes, mapped as codes are. A prefix that
-//     agrees with the unit's type breaks ties; otherwise a name that denotes several wards is an error wrapping
-//     ErrAmbiguous.
+//     "TT …", "Đặc khu …"). Names of the new list win; then names of old communes, mapped as codes are. When a name
+//     denotes several wards, a prefix that agrees with one unit's type breaks the tie, then (for input written with
+//     diacritics) an exact diacritic match ("Văn Lăng" vs "Văn Lang"); otherwise the error wraps ErrAmbiguous.
 //
 // A code or name that lies outside prov, or matches nothing, is an error wrapping ErrUnknown.
 func Ward(prov, s string) (code string, split bool, err error) {
@@ -51,12 +52,23 @@ func Ward(prov, s string) (code string, split bool, err error) {
 	var fbuf, kbuf [maxInput]byte
 	full := fold(fbuf[:0], s)
 	f, kind := cutWardPrefix(full)
-	code, split, err = t.wardByName(scope, compact(kbuf[:0], f), kind)
+	code, split, err = t.wardByName(scope, compact(kbuf[:0], f), kind, func() string { return inputAccent(s, tokenCount(f)) })
 	if errors.Is(err, ErrUnknown) && kind != kindNone {
 		// The "prefix" may belong to the name itself ("Xà Phìn" folds to "xa phin").
-		code, split, err = t.wardByName(scope, compact(kbuf[:0], full), kindNone)
+		code, split, err = t.wardByName(scope, compact(kbuf[:0], full), kindNone, func() string { return inputAccent(s, -1) })
 	}
 	return code, split, err
+}
+
+// inputAccent is the accent key of the input, or "" when it is plain ASCII: text without diacritics may have lost
+// them, so it must not prefer the ward whose official name happens to have none ("Thanh An" over "Thạnh An").
+func inputAccent(s string, n int) string {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return accentKey(s, n)
+		}
+	}
+	return ""
 }
 
 // wardNumber parses a ward code of 1 to 5 digits.
@@ -103,42 +115,62 @@ func (t *table) successor(scope int, o *oldWard) (code string, split, ok bool) {
 }
 
 // wardByName resolves a folded compact name: new names before old ones, and at each stage candidates of the
-// announced kind before all candidates.
-func (t *table) wardByName(scope int, key []byte, kind wardKind) (string, bool, error) {
+// announced kind before all candidates. When a stage finds several wards, the one whose name agrees with the input
+// diacritic for diacritic (accent, computed only then) wins; failing that the name is ambiguous.
+func (t *table) wardByName(scope int, key []byte, kind wardKind, accent func() string) (string, bool, error) {
 	cands := t.wardNames[scope][string(key)]
 	for _, stage := range [...]struct{ old, typed bool }{{false, true}, {true, true}, {false, false}, {true, false}} {
 		if stage.typed && kind == kindNone {
 			continue
 		}
-		code, split, n := "", false, 0
-		for _, c := range cands {
-			if c.old != stage.old || (stage.typed && c.kind != kind) {
-				continue
-			}
-			var cc string
-			var cs bool
-			if c.old {
-				var ok bool
-				if cc, cs, ok = t.successor(scope, &t.oldWards[c.idx]); !ok {
-					continue
-				}
-			} else {
-				cc = t.wards[c.idx].code
-			}
-			switch {
-			case n == 0:
-				code, split = cc, cs
-			case cc != code:
+		code, split, n, ambiguous := t.pick(scope, cands, stage.old, stage.typed, kind, "")
+		if ambiguous {
+			if code, split, n, ambiguous = t.pick(scope, cands, stage.old, stage.typed, kind, accent()); n == 0 || ambiguous {
 				return "", false, errAmbiguousWard
 			}
-			split = split || cs
-			n++
 		}
 		if n > 0 {
 			return code, split, nil
 		}
 	}
 	return "", false, errUnknownWard
+}
+
+// pick returns the ward that the candidates of one stage denote, and how many candidates matched; ambiguous when
+// they denote several. A non-empty accent admits only candidates with that accent key.
+func (t *table) pick(scope int, cands []candidate, old, typed bool, kind wardKind, accent string) (code string, split bool, n int, ambiguous bool) {
+	for _, c := range cands {
+		if c.old != old || (typed && c.kind != kind) {
+			continue
+		}
+		var cc, ca string
+		var cs bool
+		if c.old {
+			var ok bool
+			o := &t.oldWards[c.idx]
+			if cc, cs, ok = t.successor(scope, o); !ok {
+				continue
+			}
+			ca = o.accent
+		} else {
+			cc, ca = t.wards[c.idx].code, t.wards[c.idx].accent
+		}
+		if accent != "" && ca != accent {
+			continue
+		}
+		switch {
+		case n == 0:
+			code = cc
+		case cc != code:
+			ambiguous = true
+		}
+		split = split || cs
+		n++
+	}
+	if ambiguous {
+		return "", false, n, true
+	}
+	return code, split, n, false
 }
 
 // WardProvince returns the new province code of a 5-digit code of the new ward list, or "" when wardCode is not one.

@@ -17,8 +17,8 @@ func (t *table) parseWards() error {
 		if !ok1 || !ok2 || t.wardByNum[n] != 0 {
 			return fmt.Errorf("%w: wards.tsv", errData)
 		}
-		key, kind := wardKey(f[2])
-		t.wards = append(t.wards, ward{code: f[0], name: f[2], prov: uint8(p), kind: kind})
+		key, kind, accent := wardKey(f[2])
+		t.wards = append(t.wards, ward{code: f[0], name: f[2], accent: accent, prov: uint8(p), kind: kind})
 		i := uint16(len(t.wards) - 1)
 		t.wardByNum[n] = i + 1
 		c := candidate{idx: i, kind: kind}
@@ -33,8 +33,8 @@ func (t *table) parseWards() error {
 		if !ok || t.oldByNum[n] != 0 {
 			return fmt.Errorf("%w: old_wards.tsv", errData)
 		}
-		key, kind := wardKey(f[2])
-		o := oldWard{kind: kind}
+		key, kind, accent := wardKey(f[2])
+		o := oldWard{accent: accent, kind: kind}
 		var provs []int
 		for code := range strings.FieldsSeq(f[3]) {
 			m, ok := code5(code)
@@ -66,8 +66,9 @@ func (t *table) addWardName(scope int, key string, c candidate) {
 	t.wardNames[scope][key] = append(t.wardNames[scope][key], c)
 }
 
-// wardKey returns the index key of an official ward name and the kind its prefix announces.
-func wardKey(name string) (string, wardKind) {
+// wardKey returns the index key of an official ward name, the kind its prefix announces and the accent key of the
+// name without the prefix.
+func wardKey(name string) (key string, kind wardKind, accent string) {
 	f, kind := cutWardPrefix(fold(nil, name))
-	return string(compact(nil, f)), kind
+	return string(compact(nil, f)), kind, accentKey(name, tokenCount(f))
 }
