@@ -1,0 +1,190 @@
+package vnname
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold returns s folded for comparison: Unicode decomposed (NFC and NFD input
+// fold alike, and compatibility forms such as full-width letters are unfolded),
+// combining marks removed, đ/Đ and the look-alikes Ð (U+00D0) and ð (U+00F0)
+// mapped to d, lower-cased, apostrophes dropped (H'Hen → hhen), every other
+// punctuation, symbol, control or space rune turned into a space, and spaces
+// collapsed and trimmed.
+//
+// The result contains only [a-z0-9 ]; letters with no ASCII fold (Greek, Han,
+// and so on) are dropped. Fold(Fold(s)) == Fold(s).
+func Fold(s string) string {
+	if isFolded(s) {
+		return s
+	}
+	var buf [64]byte
+	return string(AppendFold(buf[:0], s))
+}
+
+// isFolded reports whether s is already in Fold's output form.
+func isFolded(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == ' ':
+			if i == 0 || i == len(s)-1 || s[i-1] == ' ' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// AppendFold appends Fold(s) to dst and returns the extended slice. It does not
+// allocate when dst has room; ASCII input takes a fast path.
+func AppendFold(dst []byte, s string) []byte {
+	start := len(dst)
+	space := true // a space is pending or we are at the start: drop further spaces
+	emit := func(c byte) {
+		if c == ' ' {
+			space = true
+			return
+		}
+		if space && len(dst) > start {
+			dst = append(dst, ' ')
+		}
+		space = false
+		dst = append(dst, c)
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+				emit(c)
+			case c >= 'A' && c <= 'Z':
+				emit(c + 'a' - 'A')
+			case c == '\'' || c == '`':
+				// apostrophes join: H'Hen → hhen
+			default:
+				emit(' ')
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if f, ok := foldRune(r); ok {
+			for j := 0; j < len(f); j++ {
+				emit(f[j])
+			}
+		} else {
+			// NFKD: the first rune of the decomposition carries the base letter.
+			p := norm.NFKD.PropertiesString(s[i : i+n])
+			if d := p.Decomposition(); len(d) > 0 {
+				foldDecomposed(d, emit)
+			} else {
+				foldOther(r, emit)
+			}
+		}
+		i += n
+	}
+	return dst
+}
+
+// foldDecomposed folds the runes of a compatibility decomposition.
+func foldDecomposed(d []byte, emit func(byte)) {
+	for len(d) > 0 {
+		r, n := utf8.DecodeRune(d)
+		d = d[n:]
+		switch {
+		case r < utf8.RuneSelf:
+			c := byte(r)
+			switch {
+			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+				emit(c)
+			case c >= 'A' && c <= 'Z':
+				emit(c + 'a' - 'A')
+			case c == '\'' || c == '`':
+			default:
+				emit(' ')
+			}
+		default:
+			if f, ok := foldRune(r); ok {
+				for j := 0; j < len(f); j++ {
+					emit(f[j])
+				}
+			} else {
+				foldOther(r, emit)
+			}
+		}
+	}
+}
+
+// foldOther folds a non-ASCII rune that has no decomposition.
+func foldOther(r rune, emit func(byte)) {
+	switch {
+	case unicode.Is(unicode.Mn, r), unicode.Is(unicode.Me, r), unicode.Is(unicode.Mc, r):
+		// combining marks vanish
+	case isApostrophe(r):
+	case unicode.IsLetter(r):
+		if l := unicode.ToLower(r); l != r {
+			if f, ok := foldRune(l); ok {
+				for j := 0; j < len(f); j++ {
+					emit(f[j])
+				}
+			}
+		}
+		// other letters have no ASCII fold and are dropped
+	case unicode.IsDigit(r):
+		if v := digitValue(r); v >= 0 {
+			emit(byte('0' + v))
+		}
+	default:
+		emit(' ') // punctuation, symbols, controls, spaces, format runes
+	}
+}
+
+func isApostrophe(r rune) bool {
+	switch r {
+	case '\'', '`', 'ʼ', '‘', '’', '´', '′', 'ʻ', 'ʹ':
+		return true
+	}
+	return false
+}
+
+// foldRune maps the few Latin letters whose ASCII fold is not reached by
+// decomposition.
+func foldRune(r rune) (string, bool) {
+	switch r {
+	case 'đ', 'Đ', 'ð', 'Ð', 'ɖ', 'Ɖ':
+		return "d", true
+	case 'ø', 'Ø':
+		return "o", true
+	case 'æ', 'Æ':
+		return "ae", true
+	case 'œ', 'Œ':
+		return "oe", true
+	case 'ß':
+		return "ss", true
+	case 'ł', 'Ł':
+		return "l", true
+	case 'ı':
+		return "i", true
+	case 'þ', 'Þ':
+		return "th", true
+	case 'ħ', 'Ħ':
+		return "h", true
+	}
+	return "", false
+}
+
+// digitValue returns the value of a decimal digit rune, or -1.
+func digitValue(r rune) int {
+	for _, rt := range unicode.Nd.R16 {
+		if uint16(r) >= rt.Lo && uint16(r) <= rt.Hi && r <= 0xFFFF {
+			return int(uint16(r)-rt.Lo) % 10
+		}
+	}
+	return -1
+}
