@@ -1,6 +1,7 @@
 package place
 
 import (
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -15,6 +16,7 @@ const maxInput = 256
 // with none leading or trailing. A run of digits is its own token ("P1" -> "p 1") with leading zeros dropped ("01" ->
 // "1"). fold does not allocate when dst has room.
 func fold(dst []byte, s string) []byte {
+	fast := baseTable()
 	tok := len(dst) // start of the current token in dst
 	digits := false // the current token is a run of digits
 	open := false   // a token is open
@@ -23,7 +25,12 @@ func fold(dst []byte, s string) []byte {
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(s[i:])
 		}
-		c := baseRune(r, s[i:i+size])
+		var c rune
+		if r < fastRunes {
+			c = fast[r]
+		} else {
+			c = baseRune(r, s[i:i+size])
+		}
 		i += size
 		switch {
 		case c == dropRune:
@@ -71,6 +78,20 @@ func closeToken(dst []byte, tok int, digits bool) []byte {
 
 // dropRune marks a rune that leaves no trace in the folded form (a combining mark).
 const dropRune = -1
+
+// fastRunes bounds the runes whose folded form baseTable holds: Latin, its extensions, the combining marks and the
+// Vietnamese block (U+1EA0–U+1EF9).
+const fastRunes = 0x2000
+
+// baseTable holds baseRune of every rune below fastRunes, computed once.
+var baseTable = sync.OnceValue(func() *[fastRunes]rune {
+	var t [fastRunes]rune
+	var enc [utf8.UTFMax]byte
+	for r := range rune(fastRunes) {
+		t[r] = baseRune(r, string(utf8.AppendRune(enc[:0], r)))
+	}
+	return &t
+})
 
 // baseRune maps r (whose UTF-8 encoding is enc) to its folded form: a lower-case base letter or digit, ' ' for a
 // separator, or dropRune for a combining mark.
