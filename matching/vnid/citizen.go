@@ -114,8 +114,11 @@ func ParseCitizenID(s string) (CitizenID, error) {
 	case 9:
 		return CitizenID{Value: sameOrCopy(s, v), Kind: KindCMND, Valid: true}, nil
 	}
-	if n < minOpaque {
+	switch {
+	case n < minOpaque:
 		return CitizenID{}, errIDTooShort
+	case n > maxOpaque:
+		return CitizenID{}, errIDTooLong
 	}
 	return CitizenID{Value: sameOrCopy(s, v), Kind: KindOpaque}, nil
 }

@@ -72,17 +72,28 @@ func allDigits(b []byte) bool {
 // 999999999), or, from six digits on, a run that climbs or falls by one at each step, wrapping
 // from 9 to 0 (0123456789, 1234567890, 9876543210, 0987654321).
 func junkDigits(b []byte) bool {
-	if len(b) == 0 {
+	if len(b) < 2 {
+		return len(b) == 1
+	}
+	step := digitStep(b[0], b[1])
+	if step != 0 && (len(b) < 6 || (step != 1 && step != 9)) {
 		return false
 	}
-	same, up, down := true, true, true
-	for i := 1; i < len(b); i++ {
-		d := (int(b[i]) - int(b[i-1]) + 10) % 10
-		same = same && d == 0
-		up = up && d == 1
-		down = down && d == 9
+	for i := 2; i < len(b); i++ {
+		if digitStep(b[i-1], b[i]) != step {
+			return false // real values leave here within a digit or two
+		}
 	}
-	return same || (len(b) >= 6 && (up || down))
+	return true
+}
+
+// digitStep returns (b - a) mod 10 for the ASCII digits a and b.
+func digitStep(a, b byte) byte {
+	d := b + 10 - a
+	if d >= 10 {
+		d -= 10
+	}
+	return d
 }
 
 // placeholder reports whether s is a placeholder word or punctuation: it is folded to a skeleton
