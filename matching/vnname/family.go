@@ -22,6 +22,21 @@ var compoundFamilies = []string{
 	"nie kdam", "ro cham", "ro mah",
 }
 
+type compound struct {
+	name  string
+	words int
+}
+
+// compoundsByFirst indexes compoundFamilies by their first word, longest first.
+var compoundsByFirst = func() map[string][]compound {
+	m := make(map[string][]compound)
+	for _, c := range compoundFamilies {
+		first, _, _ := strings.Cut(c, " ")
+		m[first] = append(m[first], compound{c, strings.Count(c, " ") + 1})
+	}
+	return m
+}()
+
 // strongFamilies are frequent family names that are (almost) never given or
 // middle names, in canonical form. They decide given-name-first order.
 var strongFamilies = setOf(strings.Fields(`
@@ -60,10 +75,9 @@ func IsFamilyName(folded string) bool {
 // familyAt returns how many tokens, starting at toks[i], form a family name:
 // the longest compound, else 1 for a known single family name, else 0.
 func familyAt(toks []string, i int) int {
-	for _, c := range compoundFamilies {
-		n := strings.Count(c, " ") + 1
-		if i+n <= len(toks) && joinedEquals(toks[i:i+n], c) {
-			return n
+	for _, c := range compoundsByFirst[toks[i]] {
+		if i+c.words <= len(toks) && joinedEquals(toks[i:i+c.words], c.name) {
+			return c.words
 		}
 	}
 	if familySet[toks[i]] {

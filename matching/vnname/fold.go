@@ -44,6 +44,12 @@ func isFolded(s string) bool {
 // AppendFold appends Fold(s) to dst and returns the extended slice. It does not
 // allocate when dst has room; ASCII input takes a fast path.
 func AppendFold(dst []byte, s string) []byte {
+	return appendFold(dst, s, &latinTable)
+}
+
+// appendFold is AppendFold with a fold table for the Latin blocks; nil while
+// the table is being built.
+func appendFold(dst []byte, s string, table *[latinSize]byte) []byte {
 	start := len(dst)
 	space := true // a space is pending or we are at the start: drop further spaces
 	emit := func(c byte) {
@@ -74,6 +80,13 @@ func AppendFold(dst []byte, s string) []byte {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
+		if c := latinFold(table, r); c != 0 {
+			if c != 1 {
+				emit(c)
+			}
+			i += n
+			continue
+		}
 		if f, ok := foldRune(r); ok {
 			for j := 0; j < len(f); j++ {
 				emit(f[j])
@@ -90,6 +103,42 @@ func AppendFold(dst []byte, s string) []byte {
 		i += n
 	}
 	return dst
+}
+
+// latinTable holds the fold of U+0080–U+024F and U+1E00–U+1EFF (Latin-1,
+// Latin Extended-A/B and the Vietnamese block): an ASCII letter, 1 for a rune
+// that folds to nothing, or 0 where the general path decides.
+const latinSize = 0x250 + 0x100
+
+var latinTable = func() (t [latinSize]byte) {
+	fill := func(lo, hi rune, off int) {
+		for r := lo; r < hi; r++ {
+			var tmp [8]byte
+			out := appendFold(tmp[:0], string(r), nil)
+			switch {
+			case len(out) == 0:
+				if unicode.IsMark(r) || isApostrophe(r) {
+					t[int(r)-off] = 1
+				}
+			case len(out) == 1 && out[0] >= 'a' && out[0] <= 'z':
+				t[int(r)-off] = out[0]
+			}
+		}
+	}
+	fill(0x80, 0x250, 0)
+	fill(0x1E00, 0x1F00, 0x1E00-0x250)
+	return t
+}()
+
+func latinFold(t *[latinSize]byte, r rune) byte {
+	switch {
+	case t == nil:
+	case r < 0x250:
+		return t[r]
+	case r >= 0x1E00 && r < 0x1F00:
+		return t[r-0x1E00+0x250]
+	}
+	return 0
 }
 
 // foldDecomposed folds the runes of a compatibility decomposition.

@@ -100,6 +100,9 @@ func Parse(full string) (Name, Flags) {
 			toks = toks[n:]
 		}
 		beAcute = false
+		if !anyToken(toks, keyCandidate) {
+			break
+		}
 		r, e := repairKeys(strings.Join(toks, " "))
 		if e == EncodingNone {
 			break
@@ -217,4 +220,13 @@ func ParseParts(family, middle, given string) (Name, Flags) {
 		flags |= FlagCompoundFamily
 	}
 	return name, flags
+}
+
+func anyToken(toks []string, f func(string) bool) bool {
+	for _, t := range toks {
+		if f(t) {
+			return true
+		}
+	}
+	return false
 }

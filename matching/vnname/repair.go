@@ -60,7 +60,7 @@ func (e Encoding) String() string {
 // reports the first repair applied. Repair(Repair(s)) == Repair(s).
 func Repair(s string) (string, Encoding) {
 	out, enc := s, EncodingNone
-	if hasNonASCII(s) {
+	if hasLatin1(s) {
 		if r, ok := repairMojibake(s, decodeTCVN3); ok {
 			out, enc = r, EncodingTCVN3
 		} else if r, ok := repairMojibake(s, decodeVNIWin); ok {
@@ -76,13 +76,30 @@ func Repair(s string) (string, Encoding) {
 	return out, enc
 }
 
-func hasNonASCII(s string) bool {
+// hasLatin1 reports whether s has a rune in U+00A0–U+00FF, where every
+// mojibake character of TCVN3 and VNI-Windows lies.
+func hasLatin1(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+		if s[i] == 0xC2 || s[i] == 0xC3 {
 			return true
 		}
 	}
 	return false
+}
+
+// keyCandidate reports whether the ASCII word w could be keystroke residue:
+// it holds a Telex key or a VNI digit and is not a plain syllable.
+func keyCandidate(w string) bool {
+	has := false
+	for i := 0; i < len(w) && !has; i++ {
+		switch c := w[i] | 0x20; {
+		case w[i] >= '0' && w[i] <= '9', c == 'w', c == 'f', c == 'j', c == 'r', c == 's', c == 'x':
+			has = true
+		case i > 0 && (c == 'd' || c == 'a' || c == 'e' || c == 'o') && w[i-1]|0x20 == c:
+			has = true
+		}
+	}
+	return has && !plainSyllable(w)
 }
 
 // span is a token's byte range in the input and its replacement.
@@ -163,6 +180,9 @@ func isASCIIAlnum(r rune) bool {
 }
 
 func repairKeys(s string) (string, Encoding) {
+	if !anyKeyCandidate(s) {
+		return s, EncodingNone
+	}
 	spans := tokens(s, isASCIIAlnum)
 	strongEnc := EncodingNone
 	found := false
@@ -178,10 +198,10 @@ func repairKeys(s string) (string, Encoding) {
 				continue
 			}
 		}
-		w := strings.ToLower(tok)
-		if plainSyllable(w) {
+		if !keyCandidate(tok) {
 			continue
 		}
+		w := strings.ToLower(tok)
 		var d keyDecode
 		var ok bool
 		enc := EncodingTelex
@@ -212,4 +232,23 @@ func repairKeys(s string) (string, Encoding) {
 // isWordRune: non-ASCII letters and marks glue to a neighbouring ASCII run.
 func isWordRune(r rune) bool {
 	return r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsMark(r))
+}
+
+// anyKeyCandidate reports, without allocating, whether some ASCII word of s is
+// a keyCandidate.
+func anyKeyCandidate(s string) bool {
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		in := i < len(s) && s[i] < utf8.RuneSelf && isASCIIAlnum(rune(s[i]))
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			if keyCandidate(s[start:i]) {
+				return true
+			}
+			start = -1
+		}
+	}
+	return false
 }

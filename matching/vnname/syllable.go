@@ -24,19 +24,26 @@ var tonedVowels = [...]struct {
 	{'u', "úùủũụ"}, {'ư', "ứừửữự"}, {'y', "ýỳỷỹỵ"},
 }
 
+// toneOf maps every toned vowel to its base and tone.
+var toneOf = func() map[rune][2]rune {
+	m := make(map[rune][2]rune, 60)
+	for _, v := range tonedVowels {
+		t := rune(1)
+		for _, c := range v.toned {
+			m[c] = [2]rune{v.base, t}
+			t++
+		}
+	}
+	return m
+}()
+
 // splitTone returns the untoned base of a lower-case Vietnamese letter and its tone.
 func splitTone(r rune) (rune, int) {
 	if r < 0xC0 {
 		return r, toneNone
 	}
-	for _, v := range tonedVowels {
-		t := 1
-		for _, c := range v.toned {
-			if c == r {
-				return v.base, t
-			}
-			t++
-		}
+	if bt, ok := toneOf[r]; ok {
+		return bt[0], int(bt[1])
 	}
 	return r, toneNone
 }
@@ -131,30 +138,54 @@ func validSyllable(s string) bool {
 	return validParts(string(letters), tone, rhymes)
 }
 
-// plainSyllable reports whether the lower-case ASCII word s is a Vietnamese
+// plainSyllable reports whether the ASCII word s (in any case) is a Vietnamese
 // syllable written without any marks (nguyen, ngoc, hoa, xoong).
 func plainSyllable(s string) bool {
+	if len(s) > 24 {
+		return false
+	}
+	var buf [24]byte
 	for i := 0; i < len(s); i++ {
-		if s[i] < 'a' || s[i] > 'z' {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c < 'a' || c > 'z' {
 			return false
 		}
+		buf[i] = c
 	}
-	return validParts(s, toneNone, foldedRhymes)
+	return validParts(string(buf[:len(s)]), toneNone, foldedRhymes)
 }
 
+// onsetSet holds the written onsets.
+var onsetSet = setOf(onsets[:], func(s string) string { return s })
+
 func validParts(letters string, tone int, set map[string]bool) bool {
-	if okRhyme(letters, tone, set) {
+	k := strings.IndexFunc(letters, isVowel)
+	if k < 0 {
+		return false
+	}
+	onset, rest := letters[:k], letters[k:]
+	if onset == "" {
+		return okRhyme(rest, tone, set)
+	}
+	if !onsetSet[onset] && onset != "q" {
+		return false
+	}
+	if onset != "q" && set[rest] && onsetFits(onset, rest) && toneFits(rest, tone) {
 		return true
 	}
-	for _, o := range onsets {
-		rest, found := strings.CutPrefix(letters, o)
-		if !found || rest == "" {
-			continue
+	// The u of qu and the i of gi are written as vowels but belong to the onset.
+	if (onset == "q" && strings.HasPrefix(rest, "u")) || (onset == "g" && strings.HasPrefix(rest, "i")) {
+		o, r := onset+rest[:1], rest[1:]
+		if r == "" {
+			return false
 		}
-		if set[rest] && onsetFits(o, rest) && toneFits(rest, tone) {
+		if set[r] && onsetFits(o, r) && toneFits(r, tone) {
 			return true
 		}
-		if o == "gi" && set["i"+rest] && toneFits("i"+rest, tone) {
+		if o == "gi" && set["i"+r] && toneFits("i"+r, tone) {
 			return true // giêng = gi + iêng
 		}
 	}
