@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -71,6 +72,10 @@ func FuzzLegacyRoundTrip(f *testing.F) {
 		_ = vniMojibake(s)
 		_ = telexResidue(s)
 		_ = vniResidue(s)
+		_ = oldTonePlacement(s)
+		_ = iyVariant(s)
+		_ = typo(rand.New(rand.NewPCG(1, 2)), s)
+		_ = styleText(s, textNFD)
 		if stripMarks(stripMarks(s)) != stripMarks(s) {
 			t.Fatalf("stripMarks not idempotent")
 		}
