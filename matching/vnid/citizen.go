@@ -88,10 +88,10 @@ func isIDSep(c byte) bool {
 // On error the returned CitizenID is the zero value. The error never holds the value. When the
 // input needs no change, Value shares its memory and the call does not allocate.
 func ParseCitizenID(s string) (CitizenID, error) {
-	if blank(s) {
+	s, empty := trimExport(s)
+	if empty {
 		return CitizenID{}, nil
 	}
-	s = trimExport(s)
 	var buf [maxClean]byte
 	n, fits := compact(&buf, s, isIDSep)
 	v := buf[:n]

@@ -32,19 +32,18 @@ func compact(dst *[maxClean]byte, s string, sep func(byte) bool) (n int, fits bo
 // trimExport removes two artefacts of spreadsheets and data-frame exports: a leading apostrophe
 // (Excel's "store as text" mark) and a trailing ".0" left when an integer column became a float
 // (1099012345.0). A ".0" is removed only when it holds the value's only dot, so dotted groups
-// such as 001.099.012.345 are left alone.
-func trimExport(s string) string {
+// such as 001.099.012.345 are left alone. It trims white space first; empty reports that
+// nothing else was there.
+func trimExport(s string) (t string, empty bool) {
 	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", true
+	}
 	s = strings.TrimPrefix(s, "'")
 	if strings.HasSuffix(s, ".0") && strings.IndexByte(s, '.') == len(s)-2 {
 		s = s[:len(s)-2]
 	}
-	return s
-}
-
-// blank reports whether s holds nothing but white space.
-func blank(s string) bool {
-	return strings.TrimSpace(s) == ""
+	return s, false
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

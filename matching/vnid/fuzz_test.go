@@ -164,6 +164,9 @@ func FuzzParsePhone(f *testing.F) {
 	})
 }
 
+// blank reports whether s holds nothing but white space.
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
+
 func containsByte(s string, c byte) bool {
 	for i := range len(s) {
 		if s[i] == c {

@@ -23,10 +23,10 @@ func isInsSep(c byte) bool {
 // digit repeated, 0123456789) gives an error wrapping ErrJunk; any other form one wrapping
 // ErrInvalid. Errors never hold the value. At most one allocation is made.
 func ParseInsurance(s string) (bhxh, group string, err error) {
-	if blank(s) {
+	s, empty := trimExport(s)
+	if empty {
 		return "", "", nil
 	}
-	s = trimExport(s)
 	var buf [maxClean]byte
 	n, fits := compact(&buf, s, isInsSep)
 	v := buf[:n]

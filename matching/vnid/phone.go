@@ -63,10 +63,10 @@ func isPhoneSep(c byte) bool {
 // returned Phone is the zero value. A Vietnamese number costs at most one allocation, none when
 // s is already in national format.
 func ParsePhone(s string) (Phone, error) {
-	if blank(s) {
+	s, empty := trimExport(s)
+	if empty {
 		return Phone{}, nil
 	}
-	s = trimExport(s)
 	var buf [maxClean]byte
 	n, fits := compact(&buf, s, isPhoneSep)
 	v := buf[:n]
