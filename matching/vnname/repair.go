@@ -56,24 +56,37 @@ func (e Encoding) String() string {
 //     doubled vowel or final s/x is too common in foreign names (Lee, Ross, Max).
 //
 // Otherwise s comes back unchanged with EncodingNone: Hoa, Thu, Ross, Ngoc are
-// left alone. Mojibake is decoded first, then keystrokes, and the result
-// reports the first repair applied. Repair(Repair(s)) == Repair(s).
+// left alone. Mojibake is tried before keystrokes, in rounds until nothing
+// changes; the Encoding is that of the first repair applied.
+// Repair(Repair(s)) == Repair(s).
 func Repair(s string) (string, Encoding) {
-	out, enc := s, EncodingNone
+	// Each round turns at least one invalid word valid and never a valid word
+	// invalid, so the loop ends; running it to a fixpoint makes Repair
+	// idempotent even when one decoder's success lets another apply.
+	first := EncodingNone
+	for range 64 {
+		out, enc := repairOnce(s)
+		if enc == EncodingNone {
+			break
+		}
+		if first == EncodingNone {
+			first = enc
+		}
+		s = out
+	}
+	return s, first
+}
+
+func repairOnce(s string) (string, Encoding) {
 	if hasLatin1(s) {
 		if r, ok := repairMojibake(s, decodeTCVN3); ok {
-			out, enc = r, EncodingTCVN3
-		} else if r, ok := repairMojibake(s, decodeVNIWin); ok {
-			out, enc = r, EncodingVNIWin
+			return r, EncodingTCVN3
+		}
+		if r, ok := repairMojibake(s, decodeVNIWin); ok {
+			return r, EncodingVNIWin
 		}
 	}
-	if r, e := repairKeys(out); e != EncodingNone {
-		out = r
-		if enc == EncodingNone {
-			enc = e
-		}
-	}
-	return out, enc
+	return repairKeys(s)
 }
 
 // hasLatin1 reports whether s has a rune in U+00A0–U+00FF, where every
