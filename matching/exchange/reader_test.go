@@ -133,7 +133,7 @@ func TestReaderHeaderErrors(t *testing.T) {
 		{"source,full_name\n", "exchange: bad header: missing column local_id"},
 		{"source,local_id,gender\n", "exchange: bad header: missing column full_name (or family_name and given_name)"},
 		{"source,local_id,full_name,SOURCE\n", "exchange: bad header: column source named twice"},
-		{"source,local_id,full\"name\n", "exchange: bad header: bare \" in non-quoted-field"},
+		{"source,local_id,full\"name\n", "exchange: bad header: bare quote in an unquoted field"},
 	}
 	for _, tt := range tests {
 		_, err := NewReader(strings.NewReader(tt.in), ReaderOptions{})
