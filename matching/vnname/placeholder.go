@@ -73,5 +73,9 @@ func firstWordIsBeAcute(s string) bool {
 	if len(s) > 8 {
 		return false
 	}
+	var buf [8]byte
+	if string(AppendFold(buf[:0], s)) != "be" {
+		return false // cheap test first: most names do not start with Be
+	}
 	return strings.ToLower(norm.NFD.String(s)) == "be\u0301"
 }
