@@ -1,0 +1,313 @@
+package matching
+
+import (
+	"strings"
+
+	"github.com/vnhealth/mpi/matching/vnid"
+	"github.com/xrash/smetrics"
+)
+
+// Field identifies one compared attribute of a record pair.
+type Field uint8
+
+// The compared fields, in the order they appear in a Vector, the model file
+// and every explanation.
+const (
+	FieldName Field = iota
+	FieldBirthDate
+	FieldSex
+	FieldCitizenID
+	FieldInsurance
+	FieldPhone
+	FieldAddress
+	NumFields
+)
+
+// fieldNames and levelNames are the names used in model files and
+// explanations; the order of levels is the order of a field's level indices.
+var fieldNames = [NumFields]string{"name", "birth_date", "sex", "citizen_id", "insurance_no", "phone", "address"}
+
+var levelNames = [NumFields][]string{
+	FieldName:      {"exact", "family_given", "jw_high", "given", "jw_mid", "else"},
+	FieldBirthDate: {"exact", "year_month", "transposed", "year_only", "year", "year_pm1", "else"},
+	FieldSex:       {"agree", "disagree"},
+	FieldCitizenID: {"exact", "one_digit", "different"},
+	FieldInsurance: {"exact", "different"},
+	FieldPhone:     {"agree", "different"},
+	FieldAddress:   {"address", "ward", "province", "different"},
+}
+
+// Name level indices.
+const (
+	NameExact = iota
+	NameFamilyGiven
+	NameJWHigh
+	NameGiven
+	NameJWMid
+	NameElse
+)
+
+// Birth-date level indices.
+const (
+	BirthExact = iota
+	BirthYearMonth
+	BirthTransposed
+	BirthYearOnly
+	BirthYear
+	BirthYearPM1
+	BirthElse
+)
+
+// Jaro-Winkler bands on the folded full name.
+const (
+	jwHigh = 0.94
+	jwMid  = 0.88
+	// jwBoost and jwPrefix are the customary Winkler parameters.
+	jwBoost  = 0.7
+	jwPrefix = 4
+)
+
+// Missing is the level of a field that is absent on either side. It weighs
+// nothing: a missing value is never evidence for or against a match.
+const Missing int8 = -1
+
+// String returns the field's name as used in model files.
+func (f Field) String() string {
+	if f < NumFields {
+		return fieldNames[f]
+	}
+	return "field?"
+}
+
+// Levels returns the names of the field's comparison levels, best first.
+func (f Field) Levels() []string {
+	if f < NumFields {
+		return append([]string(nil), levelNames[f]...)
+	}
+	return nil
+}
+
+// Vector is the outcome of comparing two records: one level per field,
+// Missing where a side lacks the value.
+type Vector [NumFields]int8
+
+// Compare compares two normalized records field by field. It is pure,
+// allocation-free and safe for concurrent use.
+func Compare(a, b *Record) Vector {
+	return Vector{
+		FieldName:      compareName(a, b),
+		FieldBirthDate: compareBirth(a, b),
+		FieldSex:       compareSex(a.Sex, b.Sex),
+		FieldCitizenID: compareCitizenID(&a.CitizenID, &b.CitizenID),
+		FieldInsurance: compareEqual(a.SocialInsurance, b.SocialInsurance),
+		FieldPhone:     compareEqual(a.Phone, b.Phone),
+		FieldAddress:   compareAddress(a, b),
+	}
+}
+
+func compareName(a, b *Record) int8 {
+	if a.FullName == "" || b.FullName == "" {
+		return Missing
+	}
+	if a.FullName == b.FullName {
+		return NameExact
+	}
+	famAgree := a.Name.Family != "" && a.Name.Family == b.Name.Family
+	givenAgree := a.Name.Given != "" && a.Name.Given == b.Name.Given
+	if famAgree && givenAgree {
+		return NameFamilyGiven
+	}
+	// Jaro-Winkler is the costly step: skip it when an upper bound on the
+	// score, from letter counts and the common prefix, is below the bands.
+	jw := 0.0
+	if jwUpperBound(a, b) >= jwMid-1e-9 {
+		jw = smetrics.JaroWinkler(a.FullName, b.FullName, jwBoost, jwPrefix)
+	}
+	switch {
+	case jw >= jwHigh:
+		return NameJWHigh
+	case givenAgree:
+		return NameGiven
+	case jw >= jwMid:
+		return NameJWMid
+	}
+	return NameElse
+}
+
+// jwUpperBound bounds smetrics.JaroWinkler(a.FullName, b.FullName) from
+// above. Jaro counts matching characters m ≤ c, where c is the size of the
+// multiset intersection of the two strings' bytes, so
+// Jaro ≤ (c/la + c/lb + 1)/3; Winkler adds 0.1·p·(1−Jaro) for a common
+// prefix of p ≤ 4 bytes, which grows with Jaro, so the bound carries over.
+func jwUpperBound(a, b *Record) float64 {
+	la, lb := len(a.FullName), len(b.FullName)
+	c := 0
+	for i := range a.letters {
+		c += int(min(a.letters[i], b.letters[i]))
+	}
+	if c == 0 {
+		return 0
+	}
+	j := (float64(c)/float64(la) + float64(c)/float64(lb) + 1) / 3
+	if j > 1 {
+		j = 1
+	}
+	p := 0
+	for p < jwPrefix && p < la && p < lb && a.FullName[p] == b.FullName[p] {
+		p++
+	}
+	if j <= jwBoost {
+		return j
+	}
+	return j + 0.1*float64(p)*(1-j)
+}
+
+func compareBirth(a, b *Record) int8 {
+	x, y := a.Birth, b.Birth
+	if x.Year == 0 || y.Year == 0 {
+		return Missing
+	}
+	if x.Year == y.Year {
+		switch {
+		case x.Month == 0 || y.Month == 0:
+			return BirthYearOnly
+		case x.Month == y.Month && x.Day != 0 && x.Day == y.Day:
+			return BirthExact
+		case x.Month == y.Month:
+			return BirthYearMonth
+		case x.Day != 0 && y.Day != 0 && x.Day == y.Month && x.Month == y.Day:
+			return BirthTransposed
+		}
+		return BirthYear
+	}
+	if x.Year+1 == y.Year || y.Year+1 == x.Year {
+		return BirthYearPM1
+	}
+	return BirthElse
+}
+
+func compareSex(a, b Sex) int8 {
+	if a == SexUnknown || b == SexUnknown {
+		return Missing
+	}
+	if a == b {
+		return 0
+	}
+	return 1
+}
+
+// compareCitizenID compares identifiers of the same kind. A CCCD and a CMND
+// can belong to one person (the chip card carries the old number), so a
+// pair of different kinds is no evidence either way.
+func compareCitizenID(a, b *vnid.CitizenID) int8 {
+	if a.Value == "" || b.Value == "" || a.Kind != b.Kind {
+		return Missing
+	}
+	if a.Value == b.Value {
+		return 0
+	}
+	if oneEdit(a.Value, b.Value) {
+		return 1
+	}
+	return 2
+}
+
+// oneEdit reports whether two equal-length strings differ in exactly one
+// position or by one swap of adjacent characters: the typos of keying an ID.
+func oneEdit(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	first := -1
+	diffs := 0
+	for i := 0; i < len(a); i++ {
+		if a[i] != b[i] {
+			if first < 0 {
+				first = i
+			}
+			diffs++
+			if diffs > 2 {
+				return false
+			}
+		}
+	}
+	switch diffs {
+	case 1:
+		return true
+	case 2:
+		i := first
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i]
+	}
+	return false
+}
+
+func compareEqual(a, b string) int8 {
+	if a == "" || b == "" {
+		return Missing
+	}
+	if a == b {
+		return 0
+	}
+	return 1
+}
+
+// Address levels.
+const (
+	AddressText = iota
+	AddressWard
+	AddressProvince
+	AddressDifferent
+)
+
+func compareAddress(a, b *Record) int8 {
+	text := a.Address != "" && b.Address != ""
+	ward := a.Ward != "" && b.Ward != ""
+	prov := a.Province != "" && b.Province != ""
+	switch {
+	case text && addressAgree(a.Address, b.Address):
+		return AddressText
+	case ward && a.Ward == b.Ward:
+		return AddressWard
+	case prov && a.Province == b.Province:
+		return AddressProvince
+	case text || ward || prov:
+		return AddressDifferent
+	}
+	return Missing
+}
+
+// addressAgree reports whether two folded addresses share at least two
+// thirds of the tokens of the shorter one (and at least two tokens, or the
+// whole of a one-token address). Word order and abbreviations dropped on
+// one side are tolerated; a different house number or street is not.
+func addressAgree(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if strings.Count(a, " ") > strings.Count(b, " ") {
+		a, b = b, a
+	}
+	total, shared := 0, 0
+	for tok := range strings.FieldsSeq(a) {
+		total++
+		if containsToken(b, tok) {
+			shared++
+		}
+	}
+	if total == 0 {
+		return false
+	}
+	if total == 1 {
+		return shared == 1
+	}
+	return shared >= 2 && 3*shared >= 2*total
+}
+
+func containsToken(s, tok string) bool {
+	for f := range strings.FieldsSeq(s) {
+		if f == tok {
+			return true
+		}
+	}
+	return false
+}

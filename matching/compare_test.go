@@ -1,0 +1,144 @@
+package matching_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/vnhealth/mpi/matching"
+)
+
+// norm normalizes a raw record built from key=value pairs.
+func norm(kv ...string) matching.Record {
+	var r matching.Raw
+	for i := 0; i+1 < len(kv); i += 2 {
+		v := kv[i+1]
+		switch kv[i] {
+		case "source":
+			r.Source = v
+		case "local_id":
+			r.LocalID = v
+		case "full_name":
+			r.FullName = v
+		case "family_name":
+			r.FamilyName = v
+		case "middle_name":
+			r.MiddleName = v
+		case "given_name":
+			r.GivenName = v
+		case "gender":
+			r.Gender = v
+		case "birth_date":
+			r.BirthDate = v
+		case "citizen_id":
+			r.CitizenID = v
+		case "insurance_no":
+			r.InsuranceNo = v
+		case "phone":
+			r.Phone = v
+		case "province":
+			r.Province = v
+		case "ward":
+			r.Ward = v
+		case "address":
+			r.Address = v
+		default:
+			panic(fmt.Sprintf("norm: unknown key %q", kv[i]))
+		}
+	}
+	return matching.Normalize(&r)
+}
+
+func TestCompareLevels(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		a, b  []string
+		field matching.Field
+		want  string
+	}{
+		{"name exact across diacritics and case", []string{"full_name", "NGUYỄN VĂN AN"}, []string{"full_name", "Nguyen Van An"}, matching.FieldName, "exact"},
+		{"name NFD equals NFC", []string{"full_name", "Nguy\u1ec5n Th\u1ecb Lan"}, []string{"full_name", "Nguye\u0302\u0303n Thi\u0323 Lan"}, matching.FieldName, "exact"},
+		{"middle name dropped", []string{"full_name", "Nguyễn Thị Hoa"}, []string{"full_name", "Nguyễn Hoa"}, matching.FieldName, "family_given"},
+		{"Huỳnh is Hoàng", []string{"full_name", "Huỳnh Văn Tâm"}, []string{"full_name", "Hoàng Văn Tâm"}, matching.FieldName, "exact"},
+		{"Võ is Vũ", []string{"full_name", "Võ Thị Mai"}, []string{"full_name", "Vũ Thị Mai"}, matching.FieldName, "exact"},
+		{"one typo in given name", []string{"full_name", "Trần Minh Khoa"}, []string{"full_name", "Trần Minh Khao"}, matching.FieldName, "jw_high"},
+		{"different people", []string{"full_name", "Trần Minh Khoa"}, []string{"full_name", "Lê Thị Hồng"}, matching.FieldName, "else"},
+		{"name missing", []string{"full_name", "Trần Minh Khoa"}, []string{"gender", "M"}, matching.FieldName, "missing"},
+		{"parts equal full name", []string{"family_name", "Phạm", "middle_name", "Quốc", "given_name", "Bảo"}, []string{"full_name", "PHAM QUOC BAO"}, matching.FieldName, "exact"},
+
+		{"date exact across formats", []string{"birth_date", "07/05/1990"}, []string{"birth_date", "199005070000"}, matching.FieldBirthDate, "exact"},
+		{"date day differs", []string{"birth_date", "1990-05-07"}, []string{"birth_date", "1990-05-17"}, matching.FieldBirthDate, "year_month"},
+		{"date transposed", []string{"birth_date", "1990-05-07"}, []string{"birth_date", "1990-07-05"}, matching.FieldBirthDate, "transposed"},
+		{"year only one side", []string{"birth_date", "1950"}, []string{"birth_date", "1950-03-02"}, matching.FieldBirthDate, "year_only"},
+		{"claims year only", []string{"birth_date", "195000000000"}, []string{"birth_date", "02/03/1950"}, matching.FieldBirthDate, "year_only"},
+		{"same year other month", []string{"birth_date", "1990-01-01"}, []string{"birth_date", "1990-05-17"}, matching.FieldBirthDate, "year"},
+		{"year off by one", []string{"birth_date", "1990-05-07"}, []string{"birth_date", "1991-05-07"}, matching.FieldBirthDate, "year_pm1"},
+		{"dates far apart", []string{"birth_date", "1960-05-07"}, []string{"birth_date", "1990-05-07"}, matching.FieldBirthDate, "else"},
+		{"date missing", []string{"birth_date", ""}, []string{"birth_date", "1990-05-07"}, matching.FieldBirthDate, "missing"},
+
+		{"sex codes agree", []string{"gender", "Nữ"}, []string{"gender", "2"}, matching.FieldSex, "agree"},
+		{"sex codes disagree", []string{"gender", "M"}, []string{"gender", "female"}, matching.FieldSex, "disagree"},
+		{"sex undetermined is missing", []string{"gender", "3"}, []string{"gender", "F"}, matching.FieldSex, "missing"},
+
+		{"CCCD lost leading zeros", []string{"citizen_id", "001090012345"}, []string{"citizen_id", "1090012345"}, matching.FieldCitizenID, "exact"},
+		{"CCCD one digit", []string{"citizen_id", "001090012345"}, []string{"citizen_id", "001090012346"}, matching.FieldCitizenID, "one_digit"},
+		{"CCCD adjacent swap", []string{"citizen_id", "001090012345"}, []string{"citizen_id", "001090012354"}, matching.FieldCitizenID, "one_digit"},
+		{"CCCD different", []string{"citizen_id", "001090012345"}, []string{"citizen_id", "079185000111"}, matching.FieldCitizenID, "different"},
+		{"CCCD vs CMND is no evidence", []string{"citizen_id", "001090012345"}, []string{"citizen_id", "012345678"}, matching.FieldCitizenID, "missing"},
+		{"opaque IDs compared as such", []string{"citizen_id", "5304218"}, []string{"citizen_id", "5304218"}, matching.FieldCitizenID, "exact"},
+
+		{"BHYT vs BHXH", []string{"insurance_no", "DN4797912345678"}, []string{"insurance_no", "7912345678"}, matching.FieldInsurance, "exact"},
+		{"BHYT changed group keeps number", []string{"insurance_no", "DN4797912345678"}, []string{"insurance_no", "HT2797912345678"}, matching.FieldInsurance, "exact"},
+
+		{"old mobile number", []string{"phone", "01662345678"}, []string{"phone", "+84 362 345 678"}, matching.FieldPhone, "agree"},
+		{"phone lost its zero", []string{"phone", "912345678"}, []string{"phone", "0912.345.678"}, matching.FieldPhone, "agree"},
+		{"placeholder phone is missing", []string{"phone", "0123456789"}, []string{"phone", "0123456789"}, matching.FieldPhone, "missing"},
+
+		{"merged province", []string{"province", "74"}, []string{"province", "TP. Hồ Chí Minh"}, matching.FieldAddress, "province"},
+		{"old and new code of one unit", []string{"province", "Bình Dương"}, []string{"province", "079"}, matching.FieldAddress, "province"},
+		{"different provinces", []string{"province", "01"}, []string{"province", "79"}, matching.FieldAddress, "different"},
+		{"same address text", []string{"province", "01", "address", "12 Hàng Bạc"}, []string{"province", "01", "address", "12 HANG BAC"}, matching.FieldAddress, "address"},
+		{"address missing", []string{"gender", "M"}, []string{"province", "01"}, matching.FieldAddress, "missing"},
+	}
+	model := matching.DefaultModel()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a, b := norm(tt.a...), norm(tt.b...)
+			ex := model.Explain(&a, &b)
+			got := ex.Fields[tt.field].Level
+			if got != tt.want {
+				t.Errorf("%s level = %q, want %q", tt.field, got, tt.want)
+			}
+			// Comparison is symmetric.
+			ex2 := model.Explain(&b, &a)
+			if ex2.Fields[tt.field].Level != got {
+				t.Errorf("%s level not symmetric: %q vs %q", tt.field, got, ex2.Fields[tt.field].Level)
+			}
+		})
+	}
+}
+
+// TestJWBoundNeverSkipsABand checks that the pruning bound in compareName
+// never changes a level: the level with pruning equals the level computed
+// from the full Jaro-Winkler score, over many name pairs.
+func TestJWBoundNeverSkipsABand(t *testing.T) {
+	t.Parallel()
+	names := []string{
+		"nguyen van an", "nguyen van anh", "nguyen thi an", "tran van an", "nguyen an",
+		"le thi hong", "le thi hong nhung", "pham quoc bao", "pham quoc bao anh", "hoang van tam",
+		"ngo van tam", "nguyen van nam", "nguyen nam", "van an nguyen", "an", "a", "nguyen van a",
+		"do thi thu huong", "do thi thu huong", "do thu huong", "duong thi thu huong", "mitchell green",
+		"michaela neumann", "michael neumann", "ton that thuyet", "ton nu thi thu",
+	}
+	for _, x := range names {
+		for _, y := range names {
+			a, b := norm("full_name", x), norm("full_name", y)
+			got := matching.Compare(&a, &b)[matching.FieldName]
+			want := matching.NameLevelWithoutBound(&a, &b)
+			if got != want {
+				t.Errorf("%q vs %q: level %d with bound, %d without", x, y, got, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,80 @@
+package matching_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vnhealth/mpi/matching"
+)
+
+// TestGuardRails checks each patient-safety rule on pairs whose weights
+// alone would auto-link them: the rule must fire, be named, and hold the
+// decision at review.
+func TestGuardRails(t *testing.T) {
+	t.Parallel()
+	model := matching.DefaultModel()
+	tests := []struct {
+		name string
+		a, b []string
+		want []string
+	}{
+		{
+			"two valid different CCCDs",
+			[]string{"full_name", "Nguyễn Văn Hùng", "birth_date", "12/03/1985", "citizen_id", "001085012345", "phone", "0912345678", "province", "01", "address", "12 Hàng Bạc", "gender", "M"},
+			[]string{"full_name", "Nguyễn Văn Hùng", "birth_date", "12/03/1985", "citizen_id", "001085099999", "phone", "0912345678", "province", "01", "address", "12 Hàng Bạc", "gender", "M"},
+			[]string{"different_citizen_id"},
+		},
+		{
+			"newborn placeholder and its mother",
+			[]string{"full_name", "CON BÀ Nguyễn Thị Lan", "birth_date", "2025-03-01", "phone", "0912345678", "province", "01", "address", "12 Hàng Bạc"},
+			[]string{"full_name", "Nguyễn Thị Lan", "birth_date", "2025-03-01", "phone", "0912345678", "province", "01", "address", "12 Hàng Bạc"},
+			[]string{"newborn_placeholder"},
+		},
+		{
+			"twins",
+			[]string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321", "province", "79", "address", "45 Lê Lợi", "gender", "M"},
+			[]string{"full_name", "Lê Văn Lân", "birth_date", "2010-09-09", "phone", "0987654321", "province", "79", "address", "45 Lê Lợi", "gender", "M"},
+			[]string{"twins"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a, b := norm(tt.a...), norm(tt.b...)
+			for _, pair := range [][2]*matching.Record{{&a, &b}, {&b, &a}} {
+				s := model.Score(pair[0], pair[1])
+				if diff := cmp.Diff(tt.want, s.Guards.Names()); diff != "" {
+					t.Errorf("guard rails mismatch (-want +got):\n%s", diff)
+				}
+				if s.Decision == matching.Match {
+					t.Errorf("decision = match despite %v (p=%.6f)", tt.want, s.Probability)
+				}
+			}
+		})
+	}
+}
+
+func TestGuardRailsDoNotFire(t *testing.T) {
+	t.Parallel()
+	model := matching.DefaultModel()
+	tests := []struct {
+		name string
+		a, b []string
+	}{
+		{"same CCCD, one repaired", []string{"full_name", "Nguyễn Văn Hùng", "citizen_id", "001085012345"}, []string{"full_name", "Nguyen Van Hung", "citizen_id", "1085012345"}},
+		{"CCCD and old CMND", []string{"full_name", "Nguyễn Văn Hùng", "citizen_id", "001085012345"}, []string{"full_name", "Nguyen Van Hung", "citizen_id", "012345678"}},
+		{"opaque IDs that differ are left to the weights", []string{"full_name", "Mitchell Green", "citizen_id", "1804974"}, []string{"full_name", "Mitchell Green", "citizen_id", "1804947"}},
+		{"two placeholders of one baby", []string{"full_name", "CON BÀ Nguyễn Thị Lan", "birth_date", "2025-03-01"}, []string{"full_name", "CB Nguyen Thi Lan", "birth_date", "2025-03-01"}},
+		{"same person, same given name, same household", []string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321"}, []string{"full_name", "Le Long", "birth_date", "2010-09-09", "phone", "0987654321"}},
+		{"given name differs but same CCCD", []string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321", "citizen_id", "079210001234"}, []string{"full_name", "Lê Văn Lonh", "birth_date", "2010-09-09", "phone", "0987654321", "citizen_id", "079210001234"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a, b := norm(tt.a...), norm(tt.b...)
+			if g := model.Score(&a, &b).Guards; g != 0 {
+				t.Errorf("guard rails %v fired", g.Names())
+			}
+		})
+	}
+}

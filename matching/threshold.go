@@ -1,0 +1,85 @@
+package matching
+
+import (
+	"fmt"
+	"sort"
+)
+
+// LabelledScore is a scored candidate pair whose truth is known.
+type LabelledScore struct {
+	Probability float64
+	// Guarded is set when a guard rail fired: the pair cannot auto-link.
+	Guarded bool
+	Match   bool
+}
+
+// thresholdGrid lists the probabilities thresholds are chosen from: round
+// values that an operator can read and reason about.
+var thresholdGrid = []float64{
+	0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9,
+	0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999, 0.99999, 0.999999,
+}
+
+// CalibrateThresholds chooses thresholds from labelled candidate pairs:
+// the match threshold is the lowest grid value at which the pairs that
+// would auto-link (probability at or above it, no guard rail) reach
+// minPrecision; the review threshold is the highest grid value at or below
+// it at which pairs at or above it (linked or reviewed) hold at least
+// reviewRecall of the true pairs. It returns an error when no grid value
+// reaches minPrecision.
+func CalibrateThresholds(scores []LabelledScore, minPrecision, reviewRecall float64) (Thresholds, error) {
+	s := append([]LabelledScore(nil), scores...)
+	sort.Slice(s, func(i, j int) bool { return s[i].Probability > s[j].Probability })
+	trueTotal := 0
+	for _, x := range s {
+		if x.Match {
+			trueTotal++
+		}
+	}
+	if trueTotal == 0 {
+		return Thresholds{}, fmt.Errorf("calibrate: no true pairs among the scores")
+	}
+	// counts at or above t, via a scan over the sorted scores.
+	at := func(t float64) (linkTP, linkFP, anyTP int) {
+		for _, x := range s {
+			if x.Probability < t {
+				break
+			}
+			if x.Match {
+				anyTP++
+			}
+			if !x.Guarded {
+				if x.Match {
+					linkTP++
+				} else {
+					linkFP++
+				}
+			}
+		}
+		return
+	}
+	var th Thresholds
+	found := false
+	for _, t := range thresholdGrid {
+		tp, fp, _ := at(t)
+		if tp+fp > 0 && float64(tp)/float64(tp+fp) >= minPrecision {
+			th.Match, found = t, true
+			break
+		}
+	}
+	if !found {
+		return Thresholds{}, fmt.Errorf("calibrate: no threshold reaches precision %g", minPrecision)
+	}
+	th.Review = thresholdGrid[0]
+	for i := len(thresholdGrid) - 1; i >= 0; i-- {
+		t := thresholdGrid[i]
+		if t > th.Match {
+			continue
+		}
+		if _, _, any := at(t); float64(any)/float64(trueTotal) >= reviewRecall {
+			th.Review = t
+			break
+		}
+	}
+	return th, nil
+}
