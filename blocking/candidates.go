@@ -1,0 +1,167 @@
+package blocking
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/vnhealth/mpi/matching"
+)
+
+// Options tune candidate generation. The zero value is usable.
+type Options struct {
+	// MaxBlock caps the size of one block: a block with more records is
+	// skipped for that rule (and counted in Stats) rather than compared
+	// all-to-all. Default 1000.
+	MaxBlock int
+}
+
+func (o Options) maxBlock() int {
+	if o.MaxBlock <= 0 {
+		return 1000
+	}
+	return o.MaxBlock
+}
+
+// Index holds the hashed blocking keys of a set of records, grouped into
+// blocks per rule.
+type Index struct {
+	hashes [][NumRules]uint64 // per record, per rule; 0 = no key
+	blocks [NumRules][][]int32
+	capped [NumRules]map[uint64]int // blocks skipped for being too big: key hash → size
+}
+
+// NewIndex computes every record's keys and groups them into blocks.
+func NewIndex(recs []matching.Record, opt Options) *Index {
+	ix := &Index{hashes: make([][NumRules]uint64, len(recs))}
+	var keys []string
+	for i := range recs {
+		keys = Keys(keys[:0], &recs[i])
+		for _, k := range keys {
+			r, _ := RuleOf(k)
+			ix.hashes[i][r] = hashKey(k)
+		}
+	}
+	type entry struct {
+		h   uint64
+		idx int32
+	}
+	entries := make([]entry, 0, len(recs))
+	for r := range NumRules {
+		entries = entries[:0]
+		for i := range ix.hashes {
+			if h := ix.hashes[i][r]; h != 0 {
+				entries = append(entries, entry{h, int32(i)})
+			}
+		}
+		slices.SortFunc(entries, func(a, b entry) int {
+			if c := cmp.Compare(a.h, b.h); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.idx, b.idx)
+		})
+		for lo := 0; lo < len(entries); {
+			hi := lo + 1
+			for hi < len(entries) && entries[hi].h == entries[lo].h {
+				hi++
+			}
+			if n := hi - lo; n > opt.maxBlock() {
+				if ix.capped[r] == nil {
+					ix.capped[r] = map[uint64]int{}
+				}
+				ix.capped[r][entries[lo].h] = n
+			} else if n > 1 {
+				block := make([]int32, n)
+				for k := range block {
+					block[k] = entries[lo+k].idx
+				}
+				ix.blocks[r] = append(ix.blocks[r], block)
+			}
+			lo = hi
+		}
+	}
+	return ix
+}
+
+// ForEachPair calls fn once for every candidate pair (i < j), in a
+// deterministic order. A pair that meets under several rules is reported
+// once, by the first of them: a pair found by rule r is skipped when an
+// earlier rule also puts both records in one block.
+func (ix *Index) ForEachPair(fn func(i, j int32)) {
+	for r := range NumRules {
+		for _, b := range ix.blocks[r] {
+			ix.blockPairs(Rule(r), b, fn)
+		}
+	}
+}
+
+func (ix *Index) blockPairs(r Rule, b []int32, fn func(i, j int32)) {
+	for x := 0; x < len(b); x++ {
+		hi := &ix.hashes[b[x]]
+		for y := x + 1; y < len(b); y++ {
+			hj := &ix.hashes[b[y]]
+			if ix.seenEarlier(r, hi, hj) {
+				continue
+			}
+			fn(b[x], b[y])
+		}
+	}
+}
+
+func (ix *Index) seenEarlier(r Rule, a, b *[NumRules]uint64) bool {
+	for e := range r {
+		if a[e] != 0 && a[e] == b[e] && !ix.isCapped(e, a[e]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isCapped reports whether rule r skipped the block of key hash h: its
+// pairs were never emitted by r, so a later rule must emit them.
+func (ix *Index) isCapped(r Rule, h uint64) bool {
+	_, ok := ix.capped[r][h]
+	return ok
+}
+
+// Pairs collects every candidate pair.
+func (ix *Index) Pairs() [][2]int32 {
+	var out [][2]int32
+	ix.ForEachPair(func(i, j int32) { out = append(out, [2]int32{i, j}) })
+	return out
+}
+
+// hashKey is FNV-1a, 64 bits; 0 is reserved for "no key".
+func hashKey(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+// RulePairs returns every pair that rule r alone puts in one block, whether
+// or not an earlier rule also does: the pairs of a training pass.
+func (ix *Index) RulePairs(r Rule) [][2]int32 {
+	var out [][2]int32
+	for _, b := range ix.blocks[r] {
+		for x := 0; x < len(b); x++ {
+			for y := x + 1; y < len(b); y++ {
+				out = append(out, [2]int32{b[x], b[y]})
+			}
+		}
+	}
+	return out
+}
+
+// TrainingPasses returns one training pass per rule.
+func (ix *Index) TrainingPasses() []matching.Pass {
+	var out []matching.Pass
+	for r := range NumRules {
+		out = append(out, matching.Pass{Rule: r.String(), Pairs: ix.RulePairs(r), Ignore: r.Fields()})
+	}
+	return out
+}
