@@ -26,8 +26,11 @@ type Raw struct {
 	RecordedAt string `json:"recorded_at,omitempty"`
 }
 
-// Columns lists the exchange-format column names in their canonical order.
+// Columns lists the exchange-format column names in their canonical order,
+// as writers write them: the name either whole (full_name) or in parts,
+// with the other left empty, so that a source's own split survives.
 var Columns = []string{
-	"source", "local_id", "full_name", "gender", "birth_date", "citizen_id",
-	"insurance_no", "phone", "province", "ward", "address",
+	"source", "local_id", "full_name", "family_name", "middle_name", "given_name",
+	"gender", "birth_date", "citizen_id", "insurance_no", "phone", "province",
+	"ward", "address", "recorded_at",
 }

@@ -38,6 +38,6 @@ func ExampleReader() {
 	// Output:
 	// record on line 2
 	// line 3: field local_id: missing value
-	// source,local_id,full_name,gender,birth_date,citizen_id,insurance_no,phone,province,ward,address
-	// bv1,42,Nguyễn An,,,,,,,,
+	// source,local_id,full_name,family_name,middle_name,given_name,gender,birth_date,citizen_id,insurance_no,phone,province,ward,address,recorded_at
+	// bv1,42,,Nguyễn,,An,,,,,,,,,
 }

@@ -3,14 +3,13 @@ package exchange
 import (
 	"encoding/csv"
 	"io"
-	"strings"
 
 	"github.com/vnhealth/mpi/matching"
 )
 
 // Writer writes records as CSV in the record exchange format, with the
-// canonical header matching.Columns. A record that has only name parts gets
-// them joined, family name first, into full_name. RecordedAt is not written.
+// canonical header matching.Columns. The name is written as the record has
+// it — whole in full_name, or in its parts — so a source's split survives.
 // A Writer is not safe for concurrent use.
 type Writer struct {
 	w      *csv.Writer
@@ -28,14 +27,10 @@ func (w *Writer) Write(r matching.Raw) error {
 	if err := w.writeHeader(); err != nil {
 		return err
 	}
-	name := r.FullName
-	if name == "" {
-		name = joinName(r.FamilyName, r.MiddleName, r.GivenName)
-	}
 	row := w.row
-	row[0], row[1], row[2], row[3] = r.Source, r.LocalID, name, r.Gender
-	row[4], row[5], row[6], row[7] = r.BirthDate, r.CitizenID, r.InsuranceNo, r.Phone
-	row[8], row[9], row[10] = r.Province, r.Ward, r.Address
+	row[0], row[1], row[2], row[3], row[4], row[5] = r.Source, r.LocalID, r.FullName, r.FamilyName, r.MiddleName, r.GivenName
+	row[6], row[7], row[8], row[9], row[10] = r.Gender, r.BirthDate, r.CitizenID, r.InsuranceNo, r.Phone
+	row[11], row[12], row[13], row[14] = r.Province, r.Ward, r.Address, r.RecordedAt
 	return w.w.Write(row)
 }
 
@@ -55,20 +50,4 @@ func (w *Writer) writeHeader() error {
 	}
 	w.header = true
 	return w.w.Write(matching.Columns)
-}
-
-// joinName joins the non-empty name parts with single spaces.
-func joinName(parts ...string) string {
-	var b strings.Builder
-	for _, p := range parts {
-		p = strings.TrimSpace(p)
-		if p == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(p)
-	}
-	return b.String()
 }
