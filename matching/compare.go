@@ -1,10 +1,9 @@
 package matching
 
 import (
-	"strings"
-
 	"github.com/vnhealth/mpi/matching/vnid"
 	"github.com/xrash/smetrics"
+	"math/bits"
 )
 
 // Field identifies one compared attribute of a record pair.
@@ -122,6 +121,12 @@ func compareName(a, b *Record) int8 {
 	jw := 0.0
 	if jwUpperBound(a, b) >= jwMid-1e-9 {
 		jw = smetrics.JaroWinkler(a.FullName, b.FullName, jwBoost, jwPrefix)
+		// In a household the family and middle names are shared and make
+		// the full names of siblings look alike; the given name tells them
+		// apart. A full-name band needs a similar given name too.
+		if jw >= jwMid && !givenSimilar(a.Name.Given, b.Name.Given) {
+			jw = 0
+		}
 	}
 	switch {
 	case jw >= jwHigh:
@@ -134,6 +139,20 @@ func compareName(a, b *Record) int8 {
 	return NameElse
 }
 
+// jwGiven is the Jaro-Winkler score two given names need to count as
+// similar: "khoa"/"khao" (0.93) are, "duong"/"duy" (0.69) and
+// "ngoc"/"ngan" (0.67) are not.
+const jwGiven = 0.85
+
+// givenSimilar reports whether two given names are similar enough for a
+// full-name Jaro-Winkler band; a missing given name does not object.
+func givenSimilar(a, b string) bool {
+	if a == "" || b == "" || a == b {
+		return true
+	}
+	return smetrics.JaroWinkler(a, b, jwBoost, jwPrefix) >= jwGiven
+}
+
 // jwUpperBound bounds smetrics.JaroWinkler(a.FullName, b.FullName) from
 // above. Jaro counts matching characters m ≤ c, where c is the size of the
 // multiset intersection of the two strings' bytes, so
@@ -141,10 +160,7 @@ func compareName(a, b *Record) int8 {
 // prefix of p ≤ 4 bytes, which grows with Jaro, so the bound carries over.
 func jwUpperBound(a, b *Record) float64 {
 	la, lb := len(a.FullName), len(b.FullName)
-	c := 0
-	for i := range a.letters {
-		c += int(min(a.letters[i], b.letters[i]))
-	}
+	c := commonLetters(&a.letters, &b.letters)
 	if c == 0 {
 		return 0
 	}
@@ -160,6 +176,30 @@ func jwUpperBound(a, b *Record) float64 {
 		return j
 	}
 	return j + 0.1*float64(p)*(1-j)
+}
+
+// commonLetters returns Σ min(a[k], b[k]) over the packed byte counts,
+// eight counts per word at once. Bytes hold at most 127, so (y|0x80) − x
+// never borrows across bytes and its high bit says y ≥ x there; that
+// selects the per-byte minimum, and the eight bytes are summed by folding
+// into 16- and 32-bit lanes.
+func commonLetters(a, b *[4]uint64) int {
+	const hi = 0x8080808080808080
+	const lo7 = 0x7f7f7f7f7f7f7f7f
+	c := 0
+	for i := range a {
+		x, y := a[i], b[i]
+		d := (y | hi) - x         // high bit of a byte set iff y ≥ x there
+		m := (d & hi) >> 7 * 0xff // 0xff where y ≥ x
+		mn := (x & m) | (y &^ m)  // per-byte minimum
+		mn &= lo7
+		// Sum the eight bytes: fold to 16-bit lanes, then add the lanes.
+		s := (mn & 0x00ff00ff00ff00ff) + ((mn >> 8) & 0x00ff00ff00ff00ff)
+		s = (s & 0x0000ffff0000ffff) + ((s >> 16) & 0x0000ffff0000ffff)
+		s = (s & 0xffffffff) + (s >> 32)
+		c += int(s)
+	}
+	return c
 }
 
 func compareBirth(a, b *Record) int8 {
@@ -264,7 +304,7 @@ func compareAddress(a, b *Record) int8 {
 	ward := a.Ward != "" && b.Ward != ""
 	prov := a.Province != "" && b.Province != ""
 	switch {
-	case text && addressAgree(a.Address, b.Address):
+	case text && addressAgree(a, b):
 		return AddressText
 	case ward && a.Ward == b.Ward:
 		return AddressWard
@@ -276,38 +316,36 @@ func compareAddress(a, b *Record) int8 {
 	return Missing
 }
 
-// addressAgree reports whether two folded addresses share at least two
-// thirds of the tokens of the shorter one (and at least two tokens, or the
+// addressAgree reports whether two addresses share at least two thirds of
+// the distinct tokens of the shorter one (and at least two tokens, or the
 // whole of a one-token address). Word order and abbreviations dropped on
-// one side are tolerated; a different house number or street is not.
-func addressAgree(a, b string) bool {
-	if a == b {
-		return true
-	}
-	if strings.Count(a, " ") > strings.Count(b, " ") {
-		a, b = b, a
-	}
-	total, shared := 0, 0
-	for tok := range strings.FieldsSeq(a) {
-		total++
-		if containsToken(b, tok) {
-			shared++
-		}
-	}
+// one side are tolerated; a different house number or street is not. The
+// token sets are sorted hashes built by Normalize, merged here.
+func addressAgree(a, b *Record) bool {
+	x, y := a.addrTokens[:a.addrN], b.addrTokens[:b.addrN]
+	total := min(len(x), len(y))
 	if total == 0 {
 		return false
+	}
+	// The shared tokens are at most the common signature bits.
+	if up := bits.OnesCount64(a.addrSig & b.addrSig); up < 2 && total > 1 || 3*up < 2*total || up == 0 {
+		return false
+	}
+	shared := 0
+	for i, j := 0, 0; i < len(x) && j < len(y); {
+		switch {
+		case x[i] == y[j]:
+			shared++
+			i++
+			j++
+		case x[i] < y[j]:
+			i++
+		default:
+			j++
+		}
 	}
 	if total == 1 {
 		return shared == 1
 	}
 	return shared >= 2 && 3*shared >= 2*total
-}
-
-func containsToken(s, tok string) bool {
-	for f := range strings.FieldsSeq(s) {
-		if f == tok {
-			return true
-		}
-	}
-	return false
 }

@@ -2,6 +2,7 @@ package matching_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/vnhealth/mpi/matching"
@@ -141,4 +142,14 @@ func TestJWBoundNeverSkipsABand(t *testing.T) {
 			}
 		}
 	}
+}
+
+func FuzzCommonLetters(f *testing.F) {
+	f.Add("nguyen van an", "tran thi anh")
+	f.Add(strings.Repeat("a", 300), strings.Repeat("a", 200)+"zzz")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if got, want := matching.CommonLetters(a, b), matching.CommonLettersSlow(a, b); got != want {
+			t.Fatalf("commonLetters = %d, want %d", got, want)
+		}
+	})
 }

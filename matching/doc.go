@@ -12,7 +12,9 @@
 //     today's numbering; provinces mapped onto the 34 post-2025 units.
 //     A value it cannot understand is left out and reported as an Issue
 //     naming the field and the problem — never the value.
+//
 //   - Compare puts each field of a pair into a comparison level (a Vector).
+//
 //   - Model.Score turns the vector into a Fellegi–Sunter match weight:
 //
 //     weight = log2(λ/(1−λ)) + Σ_fields log2(m_level/u_level) + TF adjustments

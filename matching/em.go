@@ -69,9 +69,10 @@ func EstimateU(patterns []Pattern) Probabilities {
 
 // EMOptions tune EstimateM. The zero value is usable.
 type EMOptions struct {
-	// MaxIterations caps the iterations (default 200).
+	// MaxIterations caps the iterations (default 1000).
 	MaxIterations int
-	// Tolerance stops iterating when no m or λ moves more than this (default 1e-6).
+	// Tolerance stops iterating when no probability moves more than this
+	// in one iteration (default 1e-5).
 	Tolerance float64
 	// Prior is the starting λ among the blocked pairs (default 0.1).
 	Prior float64
@@ -124,10 +125,10 @@ type EMResult struct {
 // probability becomes zero.
 func EstimateM(patterns []Pattern, u Probabilities, opt EMOptions) (EMResult, error) {
 	if opt.MaxIterations <= 0 {
-		opt.MaxIterations = 200
+		opt.MaxIterations = 1000
 	}
 	if opt.Tolerance <= 0 {
-		opt.Tolerance = 1e-6
+		opt.Tolerance = 1e-5
 	}
 	if !(opt.Prior > 0 && opt.Prior < 1) {
 		opt.Prior = 0.1

@@ -17,6 +17,9 @@ func NameLevelWithoutBound(a, b *Record) int8 {
 		return NameFamilyGiven
 	}
 	jw := smetrics.JaroWinkler(a.FullName, b.FullName, jwBoost, jwPrefix)
+	if jw >= jwMid && !givenSimilar(a.Name.Given, b.Name.Given) {
+		jw = 0
+	}
 	switch {
 	case jw >= jwHigh:
 		return NameJWHigh
@@ -26,4 +29,22 @@ func NameLevelWithoutBound(a, b *Record) int8 {
 		return NameJWMid
 	}
 	return NameElse
+}
+
+// CommonLettersSlow is commonLetters the plain way, for a property test.
+func CommonLettersSlow(a, b string) int {
+	x, y := letterCounts(a), letterCounts(b)
+	c := 0
+	for w := range x {
+		for k := range 8 {
+			c += int(min(uint8(x[w]>>(8*k)), uint8(y[w]>>(8*k))))
+		}
+	}
+	return c
+}
+
+// CommonLetters exposes commonLetters.
+func CommonLetters(a, b string) int {
+	x, y := letterCounts(a), letterCounts(b)
+	return commonLetters(&x, &y)
 }

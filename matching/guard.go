@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"github.com/xrash/smetrics"
 	"math/bits"
 	"strings"
 
@@ -18,19 +19,37 @@ const (
 	// same kind (two CCCDs, or two CMNDs) and they differ. Even a one-digit
 	// difference fires: an ID typo and two people are told apart by a human.
 	GuardDifferentCitizenID GuardRails = 1 << iota
-	// GuardNewborn: one record is a newborn placeholder ("CON BÀ …") and the
-	// other is not. The placeholder carries the mother's name and contact
-	// details but belongs to the baby.
+	// GuardNewborn: a record is a newborn placeholder ("CON BÀ …", "BÉ
+	// GÁI"). The placeholder carries the mother's name and contact details
+	// but belongs to the baby, so it must not link to the mother; and two
+	// placeholders of one mother and one birth date may be twins that no
+	// field tells apart. A steward links them.
 	GuardNewborn
-	// GuardTwins: same full birth date, same family name, different given
+	// GuardTwins: same birth year (a twin's date may carry a typo or a
+	// day/month swap), the same or a similar family name, different given
 	// names, and a shared phone or address — the signature of twins (or of
 	// siblings recorded with one birth date), unless both carry the same
 	// valid citizen ID, which twins never do.
 	GuardTwins
-	numGuards = 3
+	// GuardGenerations: birth years at least generationGap apart and a
+	// shared phone or address — a father and son, or grandfather and
+	// grandson, with one name under one roof. Household fields agree
+	// between relatives as they do between duplicates, so their weights
+	// must not outvote the birth years.
+	GuardGenerations
+	// GuardSiblings: the same family name, a shared phone or address, two
+	// full birth dates that differ beyond a typo (not the same day, month
+	// or a day/month swap) and names that are not identical — brothers and
+	// sisters, whose household fields agree as a duplicate's do.
+	GuardSiblings
+	numGuards = 5
 )
 
-var guardNames = [numGuards]string{"different_citizen_id", "newborn_placeholder", "twins"}
+// generationGap is the birth-year difference from which two records in one
+// household are taken to be two generations, not one person with a typo.
+const generationGap = 12
+
+var guardNames = [numGuards]string{"different_citizen_id", "newborn_placeholder", "twins", "different_generation", "siblings"}
 
 // Names returns the names of the rules in the set, in declaration order.
 func (g GuardRails) Names() []string {
@@ -59,11 +78,17 @@ func checkGuards(a, b *Record, v Vector) GuardRails {
 			sameID = true
 		}
 	}
-	if a.Placeholder() != b.Placeholder() {
+	if a.Placeholder() || b.Placeholder() {
 		g |= GuardNewborn
 	}
 	if !sameID && twins(a, b, v) {
 		g |= GuardTwins
+	}
+	if !sameID && generations(a, b, v) {
+		g |= GuardGenerations
+	}
+	if !sameID && siblings(a, b, v) {
+		g |= GuardSiblings
 	}
 	return g
 }
@@ -75,15 +100,57 @@ func validID(id *vnid.CitizenID) bool {
 	return id.Valid && (id.Kind == vnid.KindCCCD || id.Kind == vnid.KindCMND)
 }
 
+// given returns the spelling of the given name, or the canonical given name
+// for a record built without one.
+func (r *Record) given() string {
+	if r.givenSpelling != "" {
+		return r.givenSpelling
+	}
+	return r.Name.Given
+}
+
 func twins(a, b *Record, v Vector) bool {
-	if v[FieldBirthDate] != BirthExact {
+	if a.Birth.Year == 0 || a.Birth.Year != b.Birth.Year {
 		return false
 	}
-	if a.Name.Family == "" || a.Name.Family != b.Name.Family {
+	// Twins may be named Vy and Vi: one name to the comparators, two
+	// spellings here.
+	ga, gb := a.given(), b.given()
+	if ga == "" || gb == "" || ga == gb {
 		return false
 	}
-	if a.Name.Given == "" || b.Name.Given == "" || a.Name.Given == b.Name.Given {
+	if !sharedHousehold(v) {
 		return false
 	}
-	return v[FieldPhone] == 0 || v[FieldAddress] == AddressText
+	return a.Name.Family != "" && b.Name.Family != "" &&
+		(a.Name.Family == b.Name.Family || smetrics.JaroWinkler(a.Name.Family, b.Name.Family, jwBoost, jwPrefix) >= jwGiven)
+}
+
+func generations(a, b *Record, v Vector) bool {
+	ya, yb := int(a.Birth.Year), int(b.Birth.Year)
+	if ya == 0 || yb == 0 || ya-yb < generationGap && yb-ya < generationGap {
+		return false
+	}
+	return sharedHousehold(v)
+}
+
+func siblings(a, b *Record, v Vector) bool {
+	if a.Birth.Day == 0 || b.Birth.Day == 0 {
+		return false
+	}
+	switch v[FieldBirthDate] {
+	case BirthYear, BirthYearPM1, BirthElse:
+	default:
+		return false
+	}
+	if v[FieldName] == NameExact || a.Name.Family == "" || a.Name.Family != b.Name.Family {
+		return false
+	}
+	return sharedHousehold(v)
+}
+
+// sharedHousehold reports whether a pair shares a phone or an address (or
+// ward): what members of one household have in common.
+func sharedHousehold(v Vector) bool {
+	return v[FieldPhone] == 0 || v[FieldAddress] == AddressText || v[FieldAddress] == AddressWard
 }

@@ -31,6 +31,36 @@ func TestGuardRails(t *testing.T) {
 			[]string{"newborn_placeholder"},
 		},
 		{
+			"two placeholders of one mother and birth date (one baby, or twins)",
+			[]string{"full_name", "CON BÀ Nguyễn Thị Lan", "birth_date", "2025-03-01", "phone", "0912345678", "province", "01", "address", "12 Hàng Bạc"},
+			[]string{"full_name", "CB Nguyen Thi Lan", "birth_date", "2025-03-01", "phone", "0912345678", "province", "01", "address", "12 Hàng Bạc"},
+			[]string{"newborn_placeholder"},
+		},
+		{
+			"twins with a day/month swap and a family-name typo",
+			[]string{"full_name", "Nguyễn Phương Ngọc", "birth_date", "2016-03-05", "phone", "0942425737", "province", "30", "address", "Thôn Đông, Xã Minh Hòa", "gender", "F"},
+			[]string{"full_name", "Nguyn Phương Ngân", "birth_date", "05/03/2016", "phone", "0942425737", "province", "30", "address", "Thôn Đông, Xã Minh Hòa", "gender", "F"},
+			[]string{"twins"},
+		},
+		{
+			"twins named Vy and Vi",
+			[]string{"full_name", "Rơ Châm Quốc Vy", "birth_date", "2024-12-03", "phone", "0965628809", "ward", "23317"},
+			[]string{"family_name", "RO CHAM", "middle_name", "QUOC", "given_name", "VI", "birth_date", "03/12/2024", "phone", "+84965628809", "ward", "23317"},
+			[]string{"twins"},
+		},
+		{
+			"grandfather and grandson with one name under one roof",
+			[]string{"full_name", "Mai Văn Bình", "birth_date", "1947-02-16", "phone", "0395973110", "province", "24", "ward", "07291", "gender", "M"},
+			[]string{"full_name", "Mai Văn Bình", "birth_date", "202011010000", "phone", "01695973110", "province", "24", "ward", "07291", "gender", "1"},
+			[]string{"different_generation"},
+		},
+		{
+			"sisters with one given name",
+			[]string{"full_name", "Trần Kim Anh", "birth_date", "14/07/2020", "phone", "01645562656", "province", "01", "address", "Số 134 đường Phan Đình Phùng", "gender", "F"},
+			[]string{"full_name", "Trần Thùy Anh", "birth_date", "17/08/2020", "phone", "0345562656", "province", "01", "address", "Số 134 đường Phan Đình Phùng, Xã Phù Đổng", "gender", "F"},
+			[]string{"siblings"},
+		},
+		{
 			"twins",
 			[]string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321", "province", "79", "address", "45 Lê Lợi", "gender", "M"},
 			[]string{"full_name", "Lê Văn Lân", "birth_date", "2010-09-09", "phone", "0987654321", "province", "79", "address", "45 Lê Lợi", "gender", "M"},
@@ -64,7 +94,6 @@ func TestGuardRailsDoNotFire(t *testing.T) {
 		{"same CCCD, one repaired", []string{"full_name", "Nguyễn Văn Hùng", "citizen_id", "001085012345"}, []string{"full_name", "Nguyen Van Hung", "citizen_id", "1085012345"}},
 		{"CCCD and old CMND", []string{"full_name", "Nguyễn Văn Hùng", "citizen_id", "001085012345"}, []string{"full_name", "Nguyen Van Hung", "citizen_id", "012345678"}},
 		{"opaque IDs that differ are left to the weights", []string{"full_name", "Mitchell Green", "citizen_id", "1804974"}, []string{"full_name", "Mitchell Green", "citizen_id", "1804947"}},
-		{"two placeholders of one baby", []string{"full_name", "CON BÀ Nguyễn Thị Lan", "birth_date", "2025-03-01"}, []string{"full_name", "CB Nguyen Thi Lan", "birth_date", "2025-03-01"}},
 		{"same person, same given name, same household", []string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321"}, []string{"full_name", "Le Long", "birth_date", "2010-09-09", "phone", "0987654321"}},
 		{"given name differs but same CCCD", []string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321", "citizen_id", "079210001234"}, []string{"full_name", "Lê Văn Lonh", "birth_date", "2010-09-09", "phone", "0987654321", "citizen_id", "079210001234"}},
 	}

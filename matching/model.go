@@ -41,8 +41,8 @@ type Model struct {
 	// Derived by Init.
 	priorWeight float64
 	weights     [NumFields][]float64
-	uFamily     float64
-	uGiven      float64
+	family      tfAdjustments
+	given       tfAdjustments
 }
 
 // Thresholds are the two cut-offs on the match probability: at or above
@@ -181,8 +181,8 @@ func (m *Model) Init() error {
 		return err
 	}
 	m.priorWeight = math.Log2(m.Prior / (1 - m.Prior))
-	m.uFamily = m.TF.Family.agreement()
-	m.uGiven = m.TF.Given.agreement()
+	m.family = m.TF.Family.adjustments()
+	m.given = m.TF.Given.adjustments()
 	return nil
 }
 

@@ -2,6 +2,7 @@ package matching
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/vnhealth/mpi/matching/date"
@@ -52,6 +53,7 @@ func Normalize(raw *Raw) Record {
 		r.Name, r.NameFlags = vnname.ParseParts(raw.FamilyName, raw.MiddleName, raw.GivenName)
 	}
 	r.FullName = r.Name.Full()
+	r.givenSpelling = givenSpelling(raw, r.Name)
 	r.letters = letterCounts(r.FullName)
 
 	sex, err := ParseSex(raw.Gender)
@@ -94,7 +96,33 @@ func Normalize(raw *Raw) Record {
 	r.Province = normalizeProvince(&r, raw.Province)
 	r.Ward = normalizeWard(&r, raw.Ward)
 	r.Address = vnname.Fold(raw.Address)
+	r.addrN = addressTokens(&r.addrTokens, r.Address)
+	for _, h := range r.addrTokens[:r.addrN] {
+		r.addrSig |= 1 << (h % 64)
+	}
 	return r
+}
+
+// addressTokens fills t with the sorted, distinct FNV-1a hashes of the
+// first tokens of a folded address and returns how many there are.
+func addressTokens(t *[maxAddrTokens]uint32, addr string) uint8 {
+	n := 0
+	for tok := range strings.FieldsSeq(addr) {
+		if n == maxAddrTokens {
+			break
+		}
+		h := uint32(2166136261)
+		for i := 0; i < len(tok); i++ {
+			h ^= uint32(tok[i])
+			h *= 16777619
+		}
+		t[n] = h
+		n++
+	}
+	s := t[:n]
+	slices.Sort(s)
+	s = slices.Compact(s)
+	return uint8(len(s))
 }
 
 func normalizeProvince(r *Record, s string) string {
@@ -137,19 +165,24 @@ func (r *Record) issue(field string, err error) {
 	r.Issues = append(r.Issues, Issue{Field: field, Problem: err.Error()})
 }
 
-// letterCounts counts the letters of a folded name; index 26 counts
-// everything that is not a–z (digits, spaces).
-func letterCounts(s string) [27]uint8 {
-	var c [27]uint8
+// letterCounts counts the bytes of a folded name by letter; count 26 is
+// everything that is not a–z (digits, spaces). Counts saturate at 127 so
+// that the packed bytes never carry into each other (see jwUpperBound).
+func letterCounts(s string) [4]uint64 {
+	var c [32]uint8
 	for i := 0; i < len(s); i++ {
 		b := s[i]
 		k := 26
 		if b >= 'a' && b <= 'z' {
 			k = int(b - 'a')
 		}
-		if c[k] < 255 {
+		if c[k] < 127 {
 			c[k]++
 		}
 	}
-	return c
+	var w [4]uint64
+	for i, n := range c {
+		w[i/8] |= uint64(n) << (8 * (i % 8))
+	}
+	return w
 }

@@ -20,9 +20,13 @@ type Record struct {
 	FullName string
 	// NameFlags says what name parsing noticed (placeholder, repaired, reordered).
 	NameFlags vnname.Flags
-	// letters counts the letters of FullName (a–z, then everything else) so
-	// that Compare can bound Jaro-Winkler from above without computing it.
-	letters [27]uint8
+	// givenSpelling is the given name before regional-variant classes
+	// ("vy", where Name.Given is "vi"); see givenSpelling.
+	givenSpelling string
+	// letters counts the bytes of FullName by letter (a–z, then one count
+	// for everything else), one byte per count packed into four words, so
+	// that Compare can bound Jaro-Winkler from above in a few instructions.
+	letters [4]uint64
 
 	Sex Sex
 	// SexFromID is set when Sex was missing and was read from the citizen ID.
@@ -48,11 +52,22 @@ type Record struct {
 	Ward string
 	// Address is the folded free-text address.
 	Address string
+	// addrTokens holds the sorted, distinct hashes of the first
+	// maxAddrTokens tokens of Address; addrN how many there are.
+	addrTokens [maxAddrTokens]uint32
+	addrN      uint8
+	// addrSig has bit h%64 set for every token hash h: popcount of the AND
+	// of two signatures bounds the shared tokens from above.
+	addrSig uint64
 
 	// Issues lists the values that could not be understood. They were left
 	// out of the record (and so weigh nothing) rather than guessed.
 	Issues []Issue
 }
+
+// maxAddrTokens bounds the address tokens compared; longer addresses are
+// compared on their first tokens (house number, street, hamlet come first).
+const maxAddrTokens = 12
 
 // OpaquePrefix marks a Province or Ward value that names no known
 // Vietnamese unit and is compared as folded text.

@@ -71,9 +71,9 @@ func (m *Model) Score(a, b *Record) Score {
 func (m *Model) tfAdjust(a *Record, level int8) (family, given float64) {
 	switch level {
 	case NameExact, NameFamilyGiven:
-		return tfAdj(m.uFamily, m.TF.Family.Freq(a.Name.Family)), tfAdj(m.uGiven, m.TF.Given.Freq(a.Name.Given))
+		return m.family.of(a.Name.Family), m.given.of(a.Name.Given)
 	case NameGiven:
-		return 0, tfAdj(m.uGiven, m.TF.Given.Freq(a.Name.Given))
+		return 0, m.given.of(a.Name.Given)
 	}
 	return 0, 0
 }

@@ -76,6 +76,30 @@ func (t *TFTable) agreement() float64 {
 	return s
 }
 
+// tfAdjustments holds, per known value, the bounded adjustment
+// log2(ū / tf(value)), and the adjustment of an unknown value (the floor):
+// computed once so that scoring does no logarithms.
+type tfAdjustments struct {
+	values map[string]float64
+	floor  float64
+}
+
+func (t *TFTable) adjustments() tfAdjustments {
+	u := t.agreement()
+	a := tfAdjustments{values: make(map[string]float64, len(t.Values)), floor: tfAdj(u, t.Floor)}
+	for v := range t.Values {
+		a.values[v] = tfAdj(u, t.Freq(v))
+	}
+	return a
+}
+
+func (a *tfAdjustments) of(v string) float64 {
+	if x, ok := a.values[v]; ok {
+		return x
+	}
+	return a.floor
+}
+
 // CountTF builds a table from value counts. Values seen fewer than
 // minCount times are left to the floor, which is one occurrence in the
 // counted population.

@@ -47,11 +47,12 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"gen":     {"write a synthetic Vietnamese population (records.csv, truth.csv)", runGen},
-		"explain": {"compare two records read from stdin and explain the score", runExplain},
-		"eval":    {"pairwise precision, recall and F1 of a clustering against a truth file", runEval},
-		"febrl":   {"convert FEBRL benchmark files into the exchange format and a truth file", runFebrl},
-		"train":   {"estimate a model from unlabelled records (u by sampling, m by EM, term frequencies)", runTrain},
+		"gen":      {"write a synthetic Vietnamese population (records.csv, truth.csv)", runGen},
+		"explain":  {"compare two records read from stdin and explain the score", runExplain},
+		"accuracy": {"pairwise decisions of a model on labelled records (true pairs, hard non-pairs, households)", runAccuracy},
+		"eval":     {"pairwise precision, recall and F1 of a clustering against a truth file", runEval},
+		"febrl":    {"convert FEBRL benchmark files into the exchange format and a truth file", runFebrl},
+		"train":    {"estimate a model from unlabelled records (u by sampling, m by EM, term frequencies)", runTrain},
 	}
 }
 
