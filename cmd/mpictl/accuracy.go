@@ -159,7 +159,9 @@ func measureAccuracy(model *matching.Model, recs []matching.Record, truth map[[2
 			byHousehold[t.household] = append(byHousehold[t.household], i)
 		}
 	}
-	roleOf := func(r string) string { return strings.TrimSpace(r) + map[bool]string{true: "(none)"}[strings.TrimSpace(r) == ""] }
+	roleOf := func(r string) string {
+		return strings.TrimSpace(r) + map[bool]string{true: "(none)"}[strings.TrimSpace(r) == ""]
+	}
 	for _, p := range sortedKeys(byPerson) {
 		idx := byPerson[p]
 		for x := 0; x < len(idx); x++ {
