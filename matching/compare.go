@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"github.com/vnhealth/mpi/matching/date"
 	"github.com/vnhealth/mpi/matching/vnid"
 	"github.com/xrash/smetrics"
 	"math/bits"
@@ -211,6 +212,10 @@ func compareBirth(a, b *Record) int8 {
 		switch {
 		case x.Month == 0 || y.Month == 0:
 			return BirthYearOnly
+		case janFirst(x) || janFirst(y):
+			// 01/01 is what many systems write when only the year is
+			// known: even two of them say no more than the year.
+			return BirthYearOnly
 		case x.Month == y.Month && x.Day != 0 && x.Day == y.Day:
 			return BirthExact
 		case x.Month == y.Month:
@@ -225,6 +230,8 @@ func compareBirth(a, b *Record) int8 {
 	}
 	return BirthElse
 }
+
+func janFirst(d date.Date) bool { return d.Month == 1 && d.Day == 1 }
 
 func compareSex(a, b Sex) int8 {
 	if a == SexUnknown || b == SexUnknown {

@@ -7,8 +7,8 @@ persons=20000
 seed=1001
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
-go run ../cmd/mpictl gen --quiet --persons "$persons" --seed "$seed" --out "$d"
-go run ../cmd/mpictl train --quiet --in "$d/records.csv" --truth "$d/truth.csv" --seed "$seed" \
+${MPICTL:-go run ../cmd/mpictl} gen --quiet --persons "$persons" --seed "$seed" --out "$d"
+${MPICTL:-go run ../cmd/mpictl} train --quiet --in "$d/records.csv" --truth "$d/truth.csv" --seed "$seed" \
 	--data "mpictl gen --persons $persons --seed $seed" \
 	--description "default model: estimated by mpictl train (u from random pairs, m by EM, no labels) on synthetic data; thresholds calibrated on its labels" \
 	--out default_model.json.new

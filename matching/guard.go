@@ -29,7 +29,7 @@ const (
 	// day/month swap), the same or a similar family name, different given
 	// names, and a shared phone or address — the signature of twins (or of
 	// siblings recorded with one birth date), unless both carry the same
-	// valid citizen ID, which twins never do.
+	// valid citizen ID or social insurance number, which twins never do.
 	GuardTwins
 	// GuardGenerations: birth years at least generationGap apart and a
 	// shared phone or address — a father and son, or grandfather and
@@ -70,7 +70,11 @@ func (g GuardRails) String() string { return strings.Join(g.Names(), "+") }
 
 func checkGuards(a, b *Record, v Vector) GuardRails {
 	var g GuardRails
-	sameID := false
+	// sameID: the pair shares an identifier that two relatives never
+	// share — one valid citizen ID, or one social insurance number. The
+	// household rules below (twins, generations, siblings) do not apply to
+	// it.
+	sameID := a.SocialInsurance != "" && a.SocialInsurance == b.SocialInsurance
 	if validID(&a.CitizenID) && validID(&b.CitizenID) && a.CitizenID.Kind == b.CitizenID.Kind {
 		if a.CitizenID.Value != b.CitizenID.Value {
 			g |= GuardDifferentCitizenID

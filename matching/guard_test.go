@@ -95,6 +95,7 @@ func TestGuardRailsDoNotFire(t *testing.T) {
 		{"CCCD and old CMND", []string{"full_name", "Nguyễn Văn Hùng", "citizen_id", "001085012345"}, []string{"full_name", "Nguyen Van Hung", "citizen_id", "012345678"}},
 		{"opaque IDs that differ are left to the weights", []string{"full_name", "Mitchell Green", "citizen_id", "1804974"}, []string{"full_name", "Mitchell Green", "citizen_id", "1804947"}},
 		{"same person, same given name, same household", []string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321"}, []string{"full_name", "Le Long", "birth_date", "2010-09-09", "phone", "0987654321"}},
+		{"given name typo, one household, same BHXH number", []string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321", "insurance_no", "HS4797912345678"}, []string{"full_name", "Lê Văn Lonh", "birth_date", "2010-09-09", "phone", "0987654321", "insurance_no", "7912345678"}},
 		{"given name differs but same CCCD", []string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321", "citizen_id", "079210001234"}, []string{"full_name", "Lê Văn Lonh", "birth_date", "2010-09-09", "phone", "0987654321", "citizen_id", "079210001234"}},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,140 @@
+package cluster_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vnhealth/mpi/matching"
+	"github.com/vnhealth/mpi/matching/cluster"
+)
+
+func recs(raws ...matching.Raw) []matching.Record {
+	out := make([]matching.Record, len(raws))
+	for i := range raws {
+		out[i] = matching.Normalize(&raws[i])
+	}
+	return out
+}
+
+// matchEdges scores every pair and returns those the model would link.
+func matchEdges(model *matching.Model, rs []matching.Record) []cluster.Edge {
+	var es []cluster.Edge
+	for i := range rs {
+		for j := i + 1; j < len(rs); j++ {
+			if s := model.Score(&rs[i], &rs[j]); s.Decision == matching.Match {
+				es = append(es, cluster.Edge{A: int32(i), B: int32(j), Weight: s.Weight})
+			}
+		}
+	}
+	return es
+}
+
+func TestBuildRefusesChains(t *testing.T) {
+	t.Parallel()
+	model := matching.DefaultModel()
+	home := matching.Raw{Phone: "0912345678", Province: "01", Ward: "00004", Address: "12 Hàng Bạc", Gender: "M"}
+	father, gap, son := home, home, home
+	father.FullName, father.BirthDate = "Đỗ Văn Minh", "1960-04-05"
+	gap.FullName = "Đỗ Văn Minh"
+	son.FullName, son.BirthDate = "Đỗ Văn Minh", "1988-10-20"
+	rs := recs(father, gap, son)
+	es := matchEdges(model, rs)
+	if len(es) < 2 {
+		t.Fatalf("want the gap record to match both sides, got edges %+v", es)
+	}
+	res := cluster.Build(model, rs, es, cluster.Options{})
+	if res.Cluster[0] == res.Cluster[2] {
+		t.Errorf("father and son merged through a record without a birth date: %v", res.Cluster)
+	}
+	if len(res.Held) != 1 || res.Held[0].Reason != cluster.ReasonGuardRail || res.Held[0].Guards&matching.GuardGenerations == 0 {
+		t.Errorf("held = %+v, want one edge held by the different_generation guard rail", res.Held)
+	}
+}
+
+func TestBuildRefusesTwoInsuranceNumbers(t *testing.T) {
+	t.Parallel()
+	model := matching.DefaultModel()
+	a := matching.Raw{FullName: "Lê Quốc Khánh", BirthDate: "1949-09-16", InsuranceNo: "GD4010117853825", Gender: "M"}
+	b := matching.Raw{FullName: "Lê Quốc Khánh", BirthDate: "16/09/1949", Gender: "M"}
+	c := matching.Raw{FullName: "Lê Quốc Khánh", BirthDate: "194909160000", InsuranceNo: "CN3010175799959", Gender: "1"}
+	rs := recs(a, b, c)
+	es := []cluster.Edge{{A: 0, B: 1, Weight: 30}, {A: 1, B: 2, Weight: 29}}
+	res := cluster.Build(model, rs, es, cluster.Options{})
+	if res.Cluster[0] == res.Cluster[2] {
+		t.Errorf("two BHXH numbers in one cluster: %v", res.Cluster)
+	}
+	if len(res.Held) != 1 || res.Held[0].Reason != cluster.ReasonIdentifier {
+		t.Errorf("held = %+v, want one edge held for the identifier", res.Held)
+	}
+}
+
+func TestBuildMergesOnePerson(t *testing.T) {
+	t.Parallel()
+	model := matching.DefaultModel()
+	rs := recs(
+		matching.Raw{FullName: "Nguyễn Thị Thu Hương", BirthDate: "07/05/1990", CitizenID: "001190012345", Phone: "0912345678"},
+		matching.Raw{FullName: "NGUYEN THI THU HUONG", BirthDate: "1990-05-07", Phone: "+84 912 345 678"},
+		matching.Raw{FullName: "Nguyễn Hương", BirthDate: "199005070000", CitizenID: "1190012345", Gender: "2"},
+		matching.Raw{FullName: "Trần Văn Nam", BirthDate: "1990-05-07"},
+	)
+	res := cluster.Build(model, rs, matchEdges(model, rs), cluster.Options{})
+	if diff := cmp.Diff([]int32{0, 0, 0, 1}, res.Cluster); diff != "" {
+		t.Errorf("clusters mismatch (-want +got):\n%s", diff)
+	}
+	if res.Clusters != 2 || len(res.Held) != 0 {
+		t.Errorf("clusters %d, held %+v; want 2 clusters, nothing held", res.Clusters, res.Held)
+	}
+}
+
+func TestBuildIsDeterministic(t *testing.T) {
+	t.Parallel()
+	model := matching.DefaultModel()
+	rs := recs(
+		matching.Raw{FullName: "A B", BirthDate: "2000"},
+		matching.Raw{FullName: "A B", BirthDate: "2000"},
+		matching.Raw{FullName: "A B", BirthDate: "2000"},
+	)
+	es := []cluster.Edge{{A: 1, B: 2, Weight: 5}, {A: 0, B: 1, Weight: 5}, {A: 0, B: 2, Weight: 5}}
+	first := cluster.Build(model, rs, es, cluster.Options{})
+	es[0], es[2] = es[2], es[0]
+	second := cluster.Build(model, rs, es, cluster.Options{})
+	if diff := cmp.Diff(first, second); diff != "" {
+		t.Errorf("edge order changed the result (-first +second):\n%s", diff)
+	}
+}
+
+func TestBuildCapsSize(t *testing.T) {
+	t.Parallel()
+	model := matching.DefaultModel()
+	r := matching.Raw{FullName: "Phạm Văn Bình", BirthDate: "1980-01-02", Phone: "0912345678"}
+	rs := recs(r, r, r, r)
+	res := cluster.Build(model, rs, matchEdges(model, rs), cluster.Options{MaxSize: 2})
+	sizes := map[int32]int{}
+	for _, c := range res.Cluster {
+		sizes[c]++
+	}
+	for c, n := range sizes {
+		if n > 2 {
+			t.Errorf("cluster %d holds %d records, cap 2", c, n)
+		}
+	}
+	if len(res.Held) == 0 || res.Held[0].Reason != cluster.ReasonSize {
+		t.Errorf("held = %+v, want size holds", res.Held)
+	}
+}
+
+func TestCompatible(t *testing.T) {
+	t.Parallel()
+	model := matching.DefaultModel()
+	rs := recs(
+		matching.Raw{FullName: "Nguyễn Văn Hùng", CitizenID: "001085012345"},
+		matching.Raw{FullName: "Nguyễn Văn Hùng", CitizenID: "001085099999"},
+		matching.Raw{FullName: "Nguyễn Văn Hùng"},
+	)
+	if r, g := cluster.Compatible(model, []*matching.Record{&rs[0]}, []*matching.Record{&rs[1]}, cluster.Options{}); r != cluster.ReasonGuardRail || g&matching.GuardDifferentCitizenID == 0 {
+		t.Errorf("two CCCDs: reason %v guards %v, want the different_citizen_id guard rail", r, g)
+	}
+	if r, _ := cluster.Compatible(model, []*matching.Record{&rs[0]}, []*matching.Record{&rs[2]}, cluster.Options{}); r != cluster.ReasonNone {
+		t.Errorf("one CCCD and none: reason %v, want compatible", r)
+	}
+}
