@@ -47,6 +47,23 @@ func AppendFold(dst []byte, s string) []byte {
 	return appendFold(dst, s, &latinTable)
 }
 
+// asciiFold is the fold of each ASCII byte: a letter or digit, ' ' for a
+// separator, or 0 for an apostrophe, which joins (H'Hen → hhen).
+var asciiFold = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		switch b := byte(c); {
+		case b >= 'a' && b <= 'z', b >= '0' && b <= '9':
+			t[c] = b
+		case b >= 'A' && b <= 'Z':
+			t[c] = b + 'a' - 'A'
+		case b == '\'' || b == '`':
+		default:
+			t[c] = ' '
+		}
+	}
+	return t
+}()
+
 // appendFold is AppendFold with a fold table for the Latin blocks; nil while
 // the table is being built.
 func appendFold(dst []byte, s string, table *[latinSize]byte) []byte {
@@ -66,16 +83,18 @@ func appendFold(dst []byte, s string, table *[latinSize]byte) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
+			// emit, written out for the common case.
 			i++
-			switch {
-			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-				emit(c)
-			case c >= 'A' && c <= 'Z':
-				emit(c + 'a' - 'A')
-			case c == '\'' || c == '`':
-				// apostrophes join: H'Hen → hhen
+			switch a := asciiFold[c]; a {
+			case 0:
+			case ' ':
+				space = true
 			default:
-				emit(' ')
+				if space && len(dst) > start {
+					dst = append(dst, ' ')
+				}
+				space = false
+				dst = append(dst, a)
 			}
 			continue
 		}
@@ -159,9 +178,9 @@ func foldDecomposed(d []byte, emit func(byte)) {
 				emit(' ')
 			}
 		default:
-			if f, ok := foldRune(r); ok {
-				for j := 0; j < len(f); j++ {
-					emit(f[j])
+			if fr, ok := foldRune(r); ok {
+				for j := 0; j < len(fr); j++ {
+					emit(fr[j])
 				}
 			} else {
 				foldOther(r, emit)
@@ -178,9 +197,9 @@ func foldOther(r rune, emit func(byte)) {
 	case isApostrophe(r):
 	case unicode.IsLetter(r):
 		if l := unicode.ToLower(r); l != r {
-			if f, ok := foldRune(l); ok {
-				for j := 0; j < len(f); j++ {
-					emit(f[j])
+			if fr, ok := foldRune(l); ok {
+				for j := 0; j < len(fr); j++ {
+					emit(fr[j])
 				}
 			}
 		}

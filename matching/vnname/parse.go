@@ -81,22 +81,42 @@ func (f Flags) String() string {
 //
 // Parse(n.Full()) returns n again for any n that Parse returned.
 func Parse(full string) (Name, Flags) {
-	var flags Flags
+	n, _, f := ParseJoined(full)
+	return n, f
+}
+
+// ParseJoined is Parse that also returns joined == n.Full(). The parts of n
+// share joined's memory, so a name costs one allocation for the three parts
+// and the full form together.
+func ParseJoined(full string) (n Name, joined string, flags Flags) {
 	s, enc := Repair(full)
 	if enc != EncodingNone {
 		flags |= FlagRepaired
 	}
-	beAcute := firstWordIsBeAcute(s)
-	toks := strings.Fields(Fold(s))
+	var buf [96]byte
+	b := AppendFold(buf[:0], s)
+	canonicalize(b)
+	joined = string(b)
+	var tokArr [12]string
+	toks := appendWords(tokArr[:0], joined)
+	// beAcute matters only for a first word "be".
+	beAcute := len(toks) > 0 && toks[0] == "be" && firstWordIsBeAcute(s)
 	// Canonical forms, placeholders and keystroke repair of the folded words
 	// (apostrophes and punctuation are gone now) can each enable another, so
-	// iterate to a fixpoint; in practice one round.
-	for range 4 {
-		for k, t := range toks {
-			toks[k] = Canonical(t)
+	// iterate to a fixpoint; in practice one round. joined stays
+	// strings.Join(toks, " ") until a repair replaces toks.
+	contiguous := true
+	for round := range 4 {
+		if round > 0 {
+			for k, t := range toks {
+				toks[k] = Canonical(t)
+			}
 		}
 		if n := placeholderLen(toks, beAcute); n > 0 {
 			flags |= FlagPlaceholder
+			if contiguous {
+				joined = joined[min(len(joined), joinedLen(toks[:n])+1):]
+			}
 			toks = toks[n:]
 		}
 		beAcute = false
@@ -109,18 +129,71 @@ func Parse(full string) (Name, Flags) {
 		}
 		flags |= FlagRepaired
 		toks = strings.Fields(Fold(r))
+		contiguous = false
 	}
-	name, f := split(toks)
-	return name, flags | f
+	if !contiguous {
+		for k, t := range toks {
+			toks[k] = Canonical(t)
+		}
+		joined = strings.Join(toks, " ")
+	}
+	n, joined, f := split(toks, joined)
+	return n, joined, flags | f
 }
 
-// split assigns canonical folded words to family, middle and given.
-func split(toks []string) (Name, Flags) {
+// canonicalize applies Canonical in place to every word of a folded name.
+// Canonical never changes a word's length, so the words stay where they are.
+func canonicalize(b []byte) {
+	for i := 0; i < len(b); {
+		j := i
+		for j < len(b) && b[j] != ' ' {
+			j++
+		}
+		w := b[i:j]
+		switch n := len(w); {
+		case string(w) == "huynh":
+			copy(w, "hoang")
+		case string(w) == "vo":
+			w[1] = 'u'
+		case n >= 2 && w[n-1] == 'y' && isConsonantByte(w[n-2]):
+			w[n-1] = 'i'
+		}
+		i = j + 1
+	}
+}
+
+// appendWords appends the space-separated words of a folded string.
+func appendWords(dst []string, folded string) []string {
+	for len(folded) > 0 {
+		i := strings.IndexByte(folded, ' ')
+		if i < 0 {
+			return append(dst, folded)
+		}
+		if i > 0 {
+			dst = append(dst, folded[:i])
+		}
+		folded = folded[i+1:]
+	}
+	return dst
+}
+
+// joinedLen returns len(strings.Join(toks, " ")).
+func joinedLen(toks []string) int {
+	n := len(toks) - 1
+	for _, t := range toks {
+		n += len(t)
+	}
+	return max(n, 0)
+}
+
+// split assigns canonical folded words to family, middle and given; joined is
+// strings.Join(toks, " "), and the returned string is the name's Full form.
+func split(toks []string, joined string) (Name, string, Flags) {
 	switch len(toks) {
 	case 0:
-		return Name{}, FlagEmpty
+		return Name{}, "", FlagEmpty
 	case 1:
-		return Name{Given: toks[0]}, FlagGivenOnly
+		return Name{Given: joined}, joined, FlagGivenOnly
 	}
 	if j, k := givenFirst(toks); j > 0 {
 		rest := make([]string, 0, len(toks))
@@ -136,15 +209,18 @@ func split(toks []string) (Name, Flags) {
 		// Keep Parse(n.Full()) == n: the reordered words must split the same
 		// way in standard order.
 		if familyAt(rest, 0) == k {
-			n, f := standard(rest)
-			return n, f | FlagReordered
+			j := strings.Join(rest, " ")
+			n, f := standard(rest, j)
+			return n, j, f | FlagReordered
 		}
 	}
-	return standard(toks)
+	n, f := standard(toks, joined)
+	return n, joined, f
 }
 
-// standard splits toks (two or more) as family + middle + given.
-func standard(toks []string) (Name, Flags) {
+// standard splits toks (two or more) as family + middle + given; the parts
+// are substrings of joined, which is strings.Join(toks, " ").
+func standard(toks []string, joined string) (Name, Flags) {
 	var flags Flags
 	k := familyAt(toks, 0)
 	switch {
@@ -154,11 +230,13 @@ func standard(toks []string) (Name, Flags) {
 		flags |= FlagCompoundFamily
 	}
 	n := len(toks)
-	return Name{
-		Family: strings.Join(toks[:k], " "),
-		Middle: strings.Join(toks[k:n-1], " "),
-		Given:  toks[n-1],
-	}, flags
+	fam := joinedLen(toks[:k])
+	giv := len(joined) - len(toks[n-1])
+	name := Name{Family: joined[:fam], Given: joined[giv:]}
+	if k < n-1 {
+		name.Middle = joined[fam+1 : giv-1]
+	}
+	return name, flags
 }
 
 // givenFirst returns the position j ≥ 1 and word count k of the family name
@@ -197,29 +275,56 @@ func givenFirst(toks []string) (j, k int) {
 // newborn placeholder ("CON BÀ" as the family part, say) sends the whole name
 // through Parse.
 func ParseParts(family, middle, given string) (Name, Flags) {
-	var flags Flags
-	var parts [3]string
+	n, _, f := ParsePartsJoined(family, middle, given)
+	return n, f
+}
+
+// ParsePartsJoined is ParseParts that also returns joined == n.Full(), with
+// the parts of n sharing its memory, as ParseJoined does.
+func ParsePartsJoined(family, middle, given string) (n Name, joined string, flags Flags) {
+	var buf [96]byte
+	b := buf[:0]
+	var bounds [3][2]int
 	for i, p := range [...]string{family, middle, given} {
 		s, enc := Repair(p)
 		if enc != EncodingNone {
 			flags |= FlagRepaired
 		}
-		parts[i] = canonicalWords(Fold(s))
+		mark := len(b)
+		if mark > 0 {
+			b = append(b, ' ')
+		}
+		from := len(b)
+		if b = AppendFold(b, s); len(b) == from {
+			b = b[:mark] // an empty part: no separator
+			bounds[i] = [2]int{mark, mark}
+			continue
+		}
+		canonicalize(b[from:])
+		bounds[i] = [2]int{from, len(b)}
 	}
-	name := Name{Family: parts[0], Middle: parts[1], Given: parts[2]}
-	raw := strings.Join(strings.Fields(family+" "+middle+" "+given), " ")
-	toks := strings.Fields(name.Full())
-	if len(toks) == 0 {
-		return Name{}, flags | FlagEmpty
+	if len(b) == 0 {
+		return Name{}, "", flags | FlagEmpty
 	}
-	if placeholderLen(toks, firstWordIsBeAcute(raw)) > 0 {
-		n, f := Parse(raw)
-		return n, f | flags
+	joined = string(b)
+	n = Name{
+		Family: joined[bounds[0][0]:bounds[0][1]],
+		Middle: joined[bounds[1][0]:bounds[1][1]],
+		Given:  joined[bounds[2][0]:bounds[2][1]],
 	}
-	if strings.Contains(name.Family, " ") {
+	var tokArr [12]string
+	toks := appendWords(tokArr[:0], joined)
+	if placeholderAt(toks, false) > 0 || toks[0] == "be" {
+		raw := strings.Join(strings.Fields(family+" "+middle+" "+given), " ")
+		if placeholderLen(toks, firstWordIsBeAcute(raw)) > 0 {
+			n, joined, f := ParseJoined(raw)
+			return n, joined, f | flags
+		}
+	}
+	if strings.Contains(n.Family, " ") {
 		flags |= FlagCompoundFamily
 	}
-	return name, flags
+	return n, joined, flags
 }
 
 func anyToken(toks []string, f func(string) bool) bool {

@@ -78,7 +78,9 @@ func Repair(s string) (string, Encoding) {
 }
 
 func repairOnce(s string) (string, Encoding) {
-	if hasLatin1(s) {
+	// A mojibake repair needs a word that is invalid as it stands; names
+	// written in proper Unicode have none, and skip both decoders.
+	if hasLatin1(s) && anyInvalidWord(s) {
 		if r, ok := repairMojibake(s, decodeTCVN3); ok {
 			return r, EncodingTCVN3
 		}
@@ -87,6 +89,36 @@ func repairOnce(s string) (string, Encoding) {
 		}
 	}
 	return repairKeys(s)
+}
+
+// anyInvalidWord reports, without allocating, whether some token of s (a run
+// of isMojibakeRune) is not a validWord: repairMojibake rescues nothing
+// otherwise.
+func anyInvalidWord(s string) bool {
+	start := -1
+	for i := 0; i <= len(s); {
+		in, n := false, 1
+		if i < len(s) {
+			if c := s[i]; c < utf8.RuneSelf {
+				in = isASCIIAlnum(rune(c))
+			} else {
+				var r rune
+				r, n = utf8.DecodeRuneInString(s[i:])
+				in = isMojibakeRune(r)
+			}
+		}
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			if !validWord(s[start:i]) {
+				return true
+			}
+			start = -1
+		}
+		i += n
+	}
+	return false
 }
 
 // hasLatin1 reports whether s has a rune in U+00A0–U+00FF, where every
@@ -103,17 +135,38 @@ func hasLatin1(s string) bool {
 // keyCandidate reports whether the ASCII word w could be keystroke residue:
 // it holds a Telex key or a VNI digit and is not a plain syllable.
 func keyCandidate(w string) bool {
-	has := false
-	for i := 0; i < len(w) && !has; i++ {
-		switch c := w[i] | 0x20; {
-		case w[i] >= '0' && w[i] <= '9', c == 'w', c == 'f', c == 'j', c == 'r', c == 's', c == 'x':
-			has = true
-		case i > 0 && (c == 'd' || c == 'a' || c == 'e' || c == 'o') && w[i-1]|0x20 == c:
-			has = true
+	return hasKey(w) && !plainSyllable(w)
+}
+
+// hasKey reports whether the ASCII word w holds a Telex key or a VNI digit:
+// a digit, w, f, j, r, s or x, or a doubled d, a, e or o (in any case).
+func hasKey(w string) bool {
+	for i := 0; i < len(w); i++ {
+		switch k := keyByte[w[i]]; {
+		case k == keyAlways:
+			return true
+		case k != 0 && i > 0 && w[i-1]|0x20 == k:
+			return true
 		}
 	}
-	return has && !plainSyllable(w)
+	return false
 }
+
+// keyByte classifies bytes for hasKey: keyAlways for a key on its own, the
+// lower-case letter for one that is a key when doubled, else 0.
+const keyAlways = 1
+
+var keyByte = func() (t [256]byte) {
+	for b := range 256 {
+		switch c := byte(b) | 0x20; {
+		case b >= '0' && b <= '9', c == 'w', c == 'f', c == 'j', c == 'r', c == 's', c == 'x':
+			t[b] = keyAlways
+		case c == 'd', c == 'a', c == 'e', c == 'o':
+			t[b] = c
+		}
+	}
+	return t
+}()
 
 // span is a token's byte range in the input and its replacement.
 type span struct {
@@ -160,9 +213,68 @@ func rebuild(s string, spans []span) string {
 // validWord reports whether tok, in any case and normalization form, is a valid
 // Vietnamese syllable (Ð/ð read as Đ/đ).
 func validWord(tok string) bool {
+	var buf [maxSyllable]byte
+	w, ok := lowerPrecomposed(buf[:0], tok)
+	if !ok {
+		return validWordSlow(tok)
+	}
+	if len(w) > maxSyllable {
+		return false // too long for validSyllable and plainSyllable
+	}
+	return validSyllable(string(w)) || plainSyllable(string(w))
+}
+
+// validWordSlow is validWord for any input.
+func validWordSlow(tok string) bool {
 	w := strings.ToLower(norm.NFC.String(tok))
 	w = strings.ReplaceAll(w, "ð", "đ")
 	return validSyllable(w) || plainSyllable(w)
+}
+
+// maxSyllable is the longest syllable, in bytes, that validSyllable and
+// plainSyllable accept.
+const maxSyllable = 24
+
+// lowerPrecomposed appends strings.ToLower(tok) with ð read as đ, and reports
+// true, when tok has only runes below U+0300 or in the Latin Extended
+// Additional block (U+1E00–U+1EFF). Such text is in NFC already: every one of
+// those runes is NFC-stable and a starter that never composes with what
+// precedes it (TestPrecomposedNFC). Otherwise it reports false, and it
+// stops once dst would pass maxSyllable bytes (the result is then longer
+// than maxSyllable, which callers treat as too long).
+func lowerPrecomposed(dst []byte, tok string) ([]byte, bool) {
+	for i := 0; i < len(tok); {
+		c := tok[i]
+		if c < utf8.RuneSelf {
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+		} else {
+			r, n := utf8.DecodeRuneInString(tok[i:])
+			if !(r < 0x300 || (r >= 0x1E00 && r < 0x1F00)) {
+				return dst, false
+			}
+			r = unicode.ToLower(r)
+			if r == 'ð' {
+				r = 'đ'
+			}
+			dst = utf8.AppendRune(dst, r)
+			i += n
+		}
+		if len(dst) > maxSyllable {
+			// Still reject runes the fast path cannot read, so that the
+			// answer never depends on where the scan stopped.
+			for _, r := range tok[i:] {
+				if !(r < 0x300 || (r >= 0x1E00 && r < 0x1F00)) {
+					return dst, false
+				}
+			}
+			return dst, true
+		}
+	}
+	return dst, true
 }
 
 func repairMojibake(s string, decode func(string) (string, bool)) (string, bool) {
@@ -201,17 +313,7 @@ func repairKeys(s string) (string, Encoding) {
 	found := false
 	for k := range spans {
 		tok := s[spans[k].start:spans[k].end]
-		if spans[k].start > 0 {
-			if r, _ := utf8.DecodeLastRuneInString(s[:spans[k].start]); isWordRune(r) {
-				continue // part of a word with non-ASCII letters
-			}
-		}
-		if spans[k].end < len(s) {
-			if r, _ := utf8.DecodeRuneInString(s[spans[k].end:]); isWordRune(r) {
-				continue
-			}
-		}
-		if !keyCandidate(tok) {
+		if gluedASCII(s, spans[k].start, spans[k].end) || !keyCandidate(tok) {
 			continue
 		}
 		w := strings.ToLower(tok)
@@ -248,7 +350,8 @@ func isWordRune(r rune) bool {
 }
 
 // anyKeyCandidate reports, without allocating, whether some ASCII word of s is
-// a keyCandidate.
+// a keyCandidate that repairKeys would consider: one not glued to non-ASCII
+// letters or marks.
 func anyKeyCandidate(s string) bool {
 	start := -1
 	for i := 0; i <= len(s); i++ {
@@ -257,10 +360,26 @@ func anyKeyCandidate(s string) bool {
 		case in && start < 0:
 			start = i
 		case !in && start >= 0:
-			if keyCandidate(s[start:i]) {
+			if w := s[start:i]; hasKey(w) && !gluedASCII(s, start, i) && !plainSyllable(w) {
 				return true
 			}
 			start = -1
+		}
+	}
+	return false
+}
+
+// gluedASCII reports whether the ASCII run s[start:end] touches a non-ASCII
+// letter or mark, and so belongs to a word repairKeys leaves alone.
+func gluedASCII(s string, start, end int) bool {
+	if start > 0 {
+		if r, _ := utf8.DecodeLastRuneInString(s[:start]); isWordRune(r) {
+			return true
+		}
+	}
+	if end < len(s) {
+		if r, _ := utf8.DecodeRuneInString(s[end:]); isWordRune(r) {
+			return true
 		}
 	}
 	return false

@@ -24,26 +24,38 @@ var tonedVowels = [...]struct {
 	{'u', "úùủũụ"}, {'ư', "ứừửữự"}, {'y', "ýỳỷỹỵ"},
 }
 
-// toneOf maps every toned vowel to its base and tone.
-var toneOf = func() map[rune][2]rune {
-	m := make(map[rune][2]rune, 60)
+// toneTab holds, for each rune from U+00C0 to U+1EFF, its untoned base and
+// tone when it is a toned lower-case vowel; zero elsewhere.
+const (
+	toneLo = 0xC0
+	toneHi = 0x1F00
+)
+
+var toneTab = func() *[toneHi - toneLo]struct {
+	base rune
+	tone uint8
+} {
+	var t [toneHi - toneLo]struct {
+		base rune
+		tone uint8
+	}
 	for _, v := range tonedVowels {
-		t := rune(1)
+		tone := uint8(1)
 		for _, c := range v.toned {
-			m[c] = [2]rune{v.base, t}
-			t++
+			t[c-toneLo].base, t[c-toneLo].tone = v.base, tone
+			tone++
 		}
 	}
-	return m
+	return &t
 }()
 
 // splitTone returns the untoned base of a lower-case Vietnamese letter and its tone.
 func splitTone(r rune) (rune, int) {
-	if r < 0xC0 {
+	if r < toneLo || r >= toneHi {
 		return r, toneNone
 	}
-	if bt, ok := toneOf[r]; ok {
-		return bt[0], int(bt[1])
+	if e := &toneTab[r-toneLo]; e.tone != 0 {
+		return e.base, int(e.tone)
 	}
 	return r, toneNone
 }
