@@ -97,7 +97,11 @@ func TestCalibrateThresholds(t *testing.T) {
 	var s []matching.LabelledScore
 	add := func(p float64, match bool, n int) {
 		for range n {
-			s = append(s, matching.LabelledScore{Probability: p, Match: match})
+			m := 0.0
+			if match {
+				m = 1
+			}
+			s = append(s, matching.LabelledScore{Probability: p, Match: m})
 		}
 	}
 	add(0.99999, true, 9000)

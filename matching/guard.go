@@ -71,16 +71,13 @@ func (g GuardRails) String() string { return strings.Join(g.Names(), "+") }
 func checkGuards(a, b *Record, v Vector) GuardRails {
 	var g GuardRails
 	// sameID: the pair shares an identifier that two relatives never
-	// share — one valid citizen ID, or one social insurance number. The
+	// share — one citizen ID, or one social insurance number. The
 	// household rules below (twins, generations, siblings) do not apply to
 	// it.
-	sameID := a.SocialInsurance != "" && a.SocialInsurance == b.SocialInsurance
-	if validID(&a.CitizenID) && validID(&b.CitizenID) && a.CitizenID.Kind == b.CitizenID.Kind {
-		if a.CitizenID.Value != b.CitizenID.Value {
-			g |= GuardDifferentCitizenID
-		} else {
-			sameID = true
-		}
+	sameID := a.SocialInsurance != "" && a.SocialInsurance == b.SocialInsurance ||
+		v[FieldCitizenID] == 0 // the same citizen ID, of any kind, opaque ones included
+	if validID(&a.CitizenID) && validID(&b.CitizenID) && a.CitizenID.Kind == b.CitizenID.Kind && a.CitizenID.Value != b.CitizenID.Value {
+		g |= GuardDifferentCitizenID
 	}
 	if a.Placeholder() || b.Placeholder() {
 		g |= GuardNewborn

@@ -78,6 +78,9 @@ type TrainingInfo struct {
 	ThresholdNote string  `json:"threshold_note,omitempty"`
 	// Passes lists the EM passes that estimated m, one per blocking rule.
 	Passes []PassInfo `json:"passes,omitempty"`
+	// Unlearned names fields absent from the training data; their m is a
+	// starting guess that such data never uses.
+	Unlearned []string `json:"unlearned_fields,omitempty"`
 }
 
 // PassInfo documents one EM pass of a training run.

@@ -5,12 +5,16 @@ import (
 	"sort"
 )
 
-// LabelledScore is a scored candidate pair whose truth is known.
+// LabelledScore is a scored candidate pair and how sure we are that it is a
+// true match: 1 or 0 from a truth file, or — without labels — the model's
+// own probability, which makes the figures below expectations under the
+// model.
 type LabelledScore struct {
 	Probability float64
 	// Guarded is set when a guard rail fired: the pair cannot auto-link.
 	Guarded bool
-	Match   bool
+	// Match is the pair's weight as a true match, in [0, 1].
+	Match float64
 }
 
 // thresholdGrid lists the probabilities thresholds are chosen from: round
@@ -20,40 +24,34 @@ var thresholdGrid = []float64{
 	0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999, 0.99999, 0.999999,
 }
 
-// CalibrateThresholds chooses thresholds from labelled candidate pairs:
-// the match threshold is the lowest grid value at which the pairs that
-// would auto-link (probability at or above it, no guard rail) reach
-// minPrecision; the review threshold is the highest grid value at or below
-// it at which pairs at or above it (linked or reviewed) hold at least
-// reviewRecall of the true pairs. It returns an error when no grid value
-// reaches minPrecision.
+// CalibrateThresholds chooses thresholds from scored candidate pairs: the
+// match threshold is the lowest grid value at which the pairs that would
+// auto-link (probability at or above it, no guard rail) reach minPrecision;
+// the review threshold is the highest grid value at or below it at which
+// pairs at or above it (linked or reviewed) hold at least reviewRecall of
+// the true pairs. With labels the figures are measured; with the model's
+// probabilities as Match they are the model's expectations. It returns an
+// error when no grid value reaches minPrecision.
 func CalibrateThresholds(scores []LabelledScore, minPrecision, reviewRecall float64) (Thresholds, error) {
 	s := append([]LabelledScore(nil), scores...)
 	sort.Slice(s, func(i, j int) bool { return s[i].Probability > s[j].Probability })
-	trueTotal := 0
+	trueTotal := 0.0
 	for _, x := range s {
-		if x.Match {
-			trueTotal++
-		}
+		trueTotal += x.Match
 	}
 	if trueTotal == 0 {
 		return Thresholds{}, fmt.Errorf("calibrate: no true pairs among the scores")
 	}
-	// counts at or above t, via a scan over the sorted scores.
-	at := func(t float64) (linkTP, linkFP, anyTP int) {
+	// Sums over the pairs at or above t, by a scan of the sorted scores.
+	at := func(t float64) (linkTP, linkFP, anyTP float64) {
 		for _, x := range s {
 			if x.Probability < t {
 				break
 			}
-			if x.Match {
-				anyTP++
-			}
+			anyTP += x.Match
 			if !x.Guarded {
-				if x.Match {
-					linkTP++
-				} else {
-					linkFP++
-				}
+				linkTP += x.Match
+				linkFP += 1 - x.Match
 			}
 		}
 		return
@@ -62,7 +60,7 @@ func CalibrateThresholds(scores []LabelledScore, minPrecision, reviewRecall floa
 	found := false
 	for _, t := range thresholdGrid {
 		tp, fp, _ := at(t)
-		if tp+fp > 0 && float64(tp)/float64(tp+fp) >= minPrecision {
+		if tp+fp > 0 && tp/(tp+fp) >= minPrecision {
 			th.Match, found = t, true
 			break
 		}
@@ -76,7 +74,7 @@ func CalibrateThresholds(scores []LabelledScore, minPrecision, reviewRecall floa
 		if t > th.Match {
 			continue
 		}
-		if _, _, any := at(t); float64(any)/float64(trueTotal) >= reviewRecall {
+		if _, _, any := at(t); any/trueTotal >= reviewRecall {
 			th.Review = t
 			break
 		}

@@ -19,8 +19,13 @@ type TrainOptions struct {
 	// MinTFCount leaves values seen fewer times to the table's floor
 	// (default 2: a single occurrence is as likely a typo as a name).
 	MinTFCount int
-	// Thresholds of the trained model (default 0.99 and 0.5).
+	// Thresholds of the trained model. By default they are chosen without
+	// labels: the lowest at which the model itself expects its automatic
+	// links among the candidates to be ExpectedPrecision precise, and the
+	// review threshold that keeps ExpectedRecall of the expected true pairs.
 	Thresholds Thresholds
+	// ExpectedPrecision and ExpectedRecall (default 0.999 and 0.995).
+	ExpectedPrecision, ExpectedRecall float64
 	// Description and Data are written into the model file.
 	Description string
 	Data        string
@@ -43,6 +48,9 @@ type TrainReport struct {
 	Passes      []PassReport
 	// Prior is the final EM over all candidates, with m held.
 	Prior EMResult
+	// Unlearned lists the fields no pass saw on both sides of a pair; their
+	// m is EM's starting guess.
+	Unlearned []Field
 }
 
 // PassReport is the outcome of one pass.
@@ -82,8 +90,15 @@ func Train(recs []Record, candidates [][2]int32, passes []Pass, opt TrainOptions
 	if opt.MinTFCount <= 0 {
 		opt.MinTFCount = 2
 	}
-	if opt.Thresholds == (Thresholds{}) {
-		opt.Thresholds = Thresholds{Match: 0.99, Review: 0.5}
+	if opt.ExpectedPrecision <= 0 {
+		opt.ExpectedPrecision = 0.999
+	}
+	if opt.ExpectedRecall <= 0 {
+		opt.ExpectedRecall = 0.995
+	}
+	fixedThresholds := opt.Thresholds != (Thresholds{})
+	if !fixedThresholds {
+		opt.Thresholds = Thresholds{Match: 0.99, Review: 0.5} // replaced below
 	}
 	rep := TrainReport{RandomPairs: opt.RandomPairs, Candidates: len(candidates)}
 
@@ -131,9 +146,15 @@ func Train(recs []Record, candidates [][2]int32, passes []Pass, opt TrainOptions
 		}
 	}
 	var m Probabilities
+	start := initialM()
 	for f := range NumFields {
 		if mass[f] == 0 {
-			return nil, TrainReport{}, fmt.Errorf("train: no pass learned m of field %s: add a blocking rule that does not use it", fieldNames[f])
+			// The data never holds this field on a compared pair (FEBRL has
+			// no sex or phone): its weight will never be used on such data,
+			// so the starting values stand, and the report says so.
+			m[f] = start[f]
+			rep.Unlearned = append(rep.Unlearned, f)
+			continue
 		}
 		m[f] = make([]float64, len(sum[f]))
 		for l := range sum[f] {
@@ -181,6 +202,9 @@ func Train(recs []Record, candidates [][2]int32, passes []Pass, opt TrainOptions
 			BlockedPrior: roundSig(prior.Prior, 6),
 		},
 	}
+	for _, f := range rep.Unlearned {
+		model.Training.Unlearned = append(model.Training.Unlearned, fieldNames[f])
+	}
 	for _, p := range rep.Passes {
 		model.Training.Passes = append(model.Training.Passes, PassInfo{
 			Rule: p.Rule, Pairs: p.Pairs, EMIterations: len(p.EM.Steps), EMConverged: p.EM.Converged,
@@ -198,7 +222,32 @@ func Train(recs []Record, candidates [][2]int32, passes []Pass, opt TrainOptions
 	if err := model.Init(); err != nil {
 		return nil, TrainReport{}, fmt.Errorf("train: estimated model is invalid: %w", err)
 	}
+	if !fixedThresholds {
+		if th, err := expectedThresholds(model, recs, candidates, opt); err == nil {
+			model.Thresholds = th
+			model.Training.ThresholdNote = fmt.Sprintf("chosen without labels: expected auto-link precision >= %g and review recall >= %g among candidates, under the model", opt.ExpectedPrecision, opt.ExpectedRecall)
+			if err := model.Init(); err != nil {
+				return nil, TrainReport{}, err
+			}
+		}
+	}
 	return model, rep, nil
+}
+
+// expectedThresholds calibrates thresholds on the candidates with the
+// model's own probabilities standing in for labels.
+func expectedThresholds(model *Model, recs []Record, candidates [][2]int32, opt TrainOptions) (Thresholds, error) {
+	step := 1
+	if len(candidates) > opt.MaxPassPairs {
+		step = (len(candidates) + opt.MaxPassPairs - 1) / opt.MaxPassPairs
+	}
+	scores := make([]LabelledScore, 0, len(candidates)/step+1)
+	for k := 0; k < len(candidates); k += step {
+		p := candidates[k]
+		s := model.Score(&recs[p[0]], &recs[p[1]])
+		scores = append(scores, LabelledScore{Probability: s.Probability, Guarded: s.Guards != 0, Match: s.Probability})
+	}
+	return CalibrateThresholds(scores, opt.ExpectedPrecision, opt.ExpectedRecall)
 }
 
 // comparePairs compares pairs into patterns, thinning evenly to at most
