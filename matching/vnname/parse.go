@@ -74,8 +74,9 @@ func (f Flags) String() string {
 //     is not a known family name and a later word is a common one (a
 //     near-exclusive family name such as Nguyễn, Trần, Lê is preferred), or
 //     when the first word is an ambiguous family name (An, Mai, Hoàng, …) and
-//     either the last word is a near-exclusive family name or the name ends in
-//     thị/văn after one. The family name found is moved to the front, the first
+//     a near-exclusive family name comes with thị/văn out of place: last, or
+//     just before a last family name (a last family-like word alone proves
+//     nothing: Đăng and Nguyên fold onto Đặng and Nguyễn). The family name found is moved to the front, the first
 //     word becomes the given name (after an Ê Đê "Y", the second), and
 //     FlagReordered is set. Otherwise standard order wins.
 //
@@ -258,7 +259,13 @@ func givenFirst(toks []string) (j, k int) {
 	case f0 == 1 && !strongFamilies[toks[0]]:
 		for j := 1; j < n; j++ {
 			if strongFamilies[toks[j]] {
-				if j == n-1 || toks[n-1] == "thi" || toks[n-1] == "van" {
+				// Only a middle name (thị, văn) out of its place proves
+				// the order — last ("An Nguyen Van") or just before a last
+				// family name ("An Van Nguyen"): many given names fold onto
+				// family names (Đăng → dang, Nguyên → nguyen), so "Vũ Đăng"
+				// and "Hà Minh Nguyên" stay in standard order.
+				if j < n-1 && (toks[n-1] == "thi" || toks[n-1] == "van") ||
+					j == n-1 && n > 2 && (toks[j-1] == "thi" || toks[j-1] == "van") {
 					return j, 1
 				}
 				break

@@ -40,6 +40,9 @@ func TestParse(t *testing.T) {
 		// Given-name-first order.
 		{"An Nguyen Van", parsed{Name{"nguyen", "van", "an"}, FlagReordered}},
 		{"An Van Nguyen", parsed{Name{"nguyen", "van", "an"}, FlagReordered}},
+		// A given name that folds onto a family name does not reorder.
+		{"Vũ Đăng", parsed{Name{"vu", "", "dang"}, 0}},
+		{"Hà Minh Nguyên", parsed{Name{"ha", "minh", "nguyen"}, 0}},
 		{"Lan Thi Tran", parsed{Name{"tran", "thi", "lan"}, FlagReordered}},
 		{"Mai Nguyen Thi", parsed{Name{"nguyen", "thi", "mai"}, FlagReordered}},
 		{"Minh Hoang", parsed{Name{"hoang", "", "minh"}, FlagReordered}},
