@@ -48,11 +48,10 @@ func Normalize(raw *Raw) Record {
 	r := Record{Source: strings.TrimSpace(raw.Source), LocalID: strings.TrimSpace(raw.LocalID)}
 
 	if strings.TrimSpace(raw.FullName) != "" {
-		r.Name, r.NameFlags = vnname.Parse(raw.FullName)
+		r.Name, r.FullName, r.NameFlags = vnname.ParseJoined(raw.FullName)
 	} else {
-		r.Name, r.NameFlags = vnname.ParseParts(raw.FamilyName, raw.MiddleName, raw.GivenName)
+		r.Name, r.FullName, r.NameFlags = vnname.ParsePartsJoined(raw.FamilyName, raw.MiddleName, raw.GivenName)
 	}
-	r.FullName = r.Name.Full()
 	r.givenSpelling = givenSpelling(raw, r.Name)
 	r.letters = letterCounts(r.FullName)
 
@@ -104,20 +103,24 @@ func Normalize(raw *Raw) Record {
 }
 
 // addressTokens fills t with the sorted, distinct FNV-1a hashes of the
-// first tokens of a folded address and returns how many there are.
+// first space-separated tokens of a folded address and returns how many
+// there are.
 func addressTokens(t *[maxAddrTokens]uint32, addr string) uint8 {
 	n := 0
-	for tok := range strings.FieldsSeq(addr) {
-		if n == maxAddrTokens {
-			break
+	const offset = uint32(2166136261)
+	h, in := offset, false
+	for i := 0; i <= len(addr) && n < maxAddrTokens; i++ {
+		if i == len(addr) || addr[i] == ' ' {
+			if in {
+				t[n] = h
+				n++
+			}
+			h, in = offset, false
+			continue
 		}
-		h := uint32(2166136261)
-		for i := 0; i < len(tok); i++ {
-			h ^= uint32(tok[i])
-			h *= 16777619
-		}
-		t[n] = h
-		n++
+		h ^= uint32(addr[i])
+		h *= 16777619
+		in = true
 	}
 	s := t[:n]
 	slices.Sort(s)
