@@ -48,3 +48,6 @@ func CommonLetters(a, b string) int {
 	x, y := letterCounts(a), letterCounts(b)
 	return commonLetters(&x, &y)
 }
+
+// Typo exposes typo.
+var Typo = typo

@@ -1,6 +1,7 @@
 package matching
 
 import (
+	"github.com/vnhealth/mpi/matching/vnname"
 	"github.com/xrash/smetrics"
 	"math/bits"
 	"strings"
@@ -117,7 +118,7 @@ func twins(a, b *Record, v Vector) bool {
 	// Twins may be named Vy and Vi: one name to the comparators, two
 	// spellings here.
 	ga, gb := a.given(), b.given()
-	if ga == "" || gb == "" || ga == gb {
+	if ga == "" || gb == "" || ga == gb || typo(ga, gb) {
 		return false
 	}
 	if !sharedHousehold(v) {
@@ -154,4 +155,35 @@ func siblings(a, b *Record, v Vector) bool {
 // ward): what members of one household have in common.
 func sharedHousehold(v Vector) bool {
 	return v[FieldPhone] == 0 || v[FieldAddress] == AddressText || v[FieldAddress] == AddressWard
+}
+
+// typo reports whether two different given names are one typing slip
+// apart: one edit (a letter changed, added, dropped, or two neighbours
+// swapped) that turns a real Vietnamese syllable into something that is
+// not one ("Phi" keyed as "Pih", "Bình" as "Bìnnh"). Twins' names are both
+// real names, so such a pair is one name mistyped, not two children.
+func typo(a, b string) bool {
+	if strings.IndexByte(a, ' ') >= 0 || strings.IndexByte(b, ' ') >= 0 {
+		return false
+	}
+	if vnname.IsSyllable(a) == vnname.IsSyllable(b) {
+		return false
+	}
+	return oneEdit(a, b) || oneIndel(a, b)
+}
+
+// oneIndel reports whether deleting one byte of the longer string gives
+// the shorter.
+func oneIndel(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(a) != len(b)+1 {
+		return false
+	}
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return a[i+1:] == b[i:]
 }

@@ -96,6 +96,8 @@ func TestGuardRailsDoNotFire(t *testing.T) {
 		{"opaque IDs that differ are left to the weights", []string{"full_name", "Mitchell Green", "citizen_id", "1804974"}, []string{"full_name", "Mitchell Green", "citizen_id", "1804947"}},
 		{"same person, same given name, same household", []string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321"}, []string{"full_name", "Le Long", "birth_date", "2010-09-09", "phone", "0987654321"}},
 		{"given name typo, one household, same BHXH number", []string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321", "insurance_no", "HS4797912345678"}, []string{"full_name", "Lê Văn Lonh", "birth_date", "2010-09-09", "phone", "0987654321", "insurance_no", "7912345678"}},
+		{"a given name mistyped into a non-word", []string{"full_name", "Lâm Minh Phi", "birth_date", "1956-11-13", "phone", "0985137420", "ward", "00628"}, []string{"full_name", "Lâm Minh Pih", "birth_date", "13/11/1956", "phone", "0985137420", "ward", "00628"}},
+		{"a doubled letter", []string{"full_name", "Nguyễn Xuân Bình", "birth_date", "2004-10-20", "phone", "0931856833"}, []string{"full_name", "Nguyễn Xuân Bìnnh", "birth_date", "20/10/2004", "phone", "0931856833"}},
 		{"given name differs but same CCCD", []string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321", "citizen_id", "079210001234"}, []string{"full_name", "Lê Văn Lonh", "birth_date", "2010-09-09", "phone", "0987654321", "citizen_id", "079210001234"}},
 	}
 	for _, tt := range tests {
@@ -106,5 +108,27 @@ func TestGuardRailsDoNotFire(t *testing.T) {
 				t.Errorf("guard rails %v fired", g.Names())
 			}
 		})
+	}
+}
+
+func TestTypo(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"phi", "pih", true},
+		{"binh", "binnh", true},
+		{"vuong", "vunog", true},
+		{"hoa", "hao", false},   // two real names: maybe twins
+		{"long", "lan", false},  // two real names
+		{"tara", "tra", true},   // tra is a syllable, tara is not: one letter dropped
+		{"mary", "mara", false}, // neither is a syllable
+		{"an", "xyzq", false},
+	}
+	for _, tt := range tests {
+		if got := matching.Typo(tt.a, tt.b); got != tt.want {
+			t.Errorf("typo(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
 	}
 }

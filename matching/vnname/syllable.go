@@ -233,3 +233,21 @@ func onsetFits(onset, rhyme string) bool {
 	}
 	return true
 }
+
+// IsSyllable reports whether a folded word (lower-case ASCII, as Fold
+// returns) is a Vietnamese syllable written without marks: "nguyen",
+// "ngoc", "phi" are; "pih", "vunog", "binnh" — typing slips — are not.
+// The tone is unknown once folded, so any tone the rhyme allows is assumed.
+func IsSyllable(folded string) bool {
+	if folded == "" || len(folded) > 24 {
+		return false
+	}
+	for i := 0; i < len(folded); i++ {
+		if c := folded[i]; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	// q + a u-rhyme (quynh = q + uynh) besides qu + rhyme (quang).
+	return validParts(folded, toneSac, foldedRhymes) ||
+		folded[0] == 'q' && strings.HasPrefix(folded[1:], "u") && foldedRhymes[folded[1:]]
+}
