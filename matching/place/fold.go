@@ -21,22 +21,17 @@ func fold(dst []byte, s string) []byte {
 	digits := false // the current token is a run of digits
 	open := false   // a token is open
 	for i := 0; i < len(s); {
-		var c rune
-		if b := s[i]; b < utf8.RuneSelf {
-			c = rune(fast[b])
-			i++
-		} else {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			switch e := fastBase(fast, r); e {
-			case 0:
-				c = baseRune(r, s[i:i+size])
-			case dropByte:
-				c = dropRune
-			default:
-				c = rune(e)
-			}
-			i += size
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
 		}
+		var c rune
+		if r < fastRunes {
+			c = fast[r]
+		} else {
+			c = baseRune(r, s[i:i+size])
+		}
+		i += size
 		switch {
 		case c == dropRune:
 			continue
@@ -88,32 +83,15 @@ const dropRune = -1
 // Vietnamese block (U+1EA0–U+1EF9).
 const fastRunes = 0x2000
 
-// dropByte stands for dropRune in baseTable.
-const dropByte = 1
-
-// baseTable holds baseRune of every rune below fastRunes whose folded form is ASCII (dropByte for a combining mark),
-// computed once; 0 where baseRune must decide (a letter with no ASCII base).
-var baseTable = sync.OnceValue(func() *[fastRunes]byte {
-	var t [fastRunes]byte
+// baseTable holds baseRune of every rune below fastRunes, computed once.
+var baseTable = sync.OnceValue(func() *[fastRunes]rune {
+	var t [fastRunes]rune
 	var enc [utf8.UTFMax]byte
 	for r := range rune(fastRunes) {
-		switch c := baseRune(r, string(utf8.AppendRune(enc[:0], r))); {
-		case c == dropRune:
-			t[r] = dropByte
-		case c < utf8.RuneSelf:
-			t[r] = byte(c)
-		}
+		t[r] = baseRune(r, string(utf8.AppendRune(enc[:0], r)))
 	}
 	return &t
 })
-
-// fastBase returns baseTable's entry for r, 0 when r lies beyond it.
-func fastBase(t *[fastRunes]byte, r rune) byte {
-	if r < 0 || r >= fastRunes {
-		return 0
-	}
-	return t[r]
-}
 
 // baseRune maps r (whose UTF-8 encoding is enc) to its folded form: a lower-case base letter or digit, ' ' for a
 // separator, or dropRune for a combining mark.
