@@ -2,6 +2,7 @@ package matching_test
 
 import (
 	"bytes"
+	"errors"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -176,4 +177,30 @@ func TestDefaultModelIsEstimated(t *testing.T) {
 	if diff := cmp.Diff([]string{"name", "address"}, got); diff != "" {
 		t.Errorf("field names mismatch (-want +got):\n%s", diff)
 	}
+}
+
+// FuzzParseModel feeds arbitrary bytes to the model loader: it must refuse
+// them with an error, never panic, and what it accepts must score.
+func FuzzParseModel(f *testing.F) {
+	var good bytes.Buffer
+	if err := matching.DefaultModel().WriteJSON(&good); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good.Bytes())
+	f.Add([]byte(`{"version":1}`))
+	f.Add([]byte(`{"version":1,"prior":0.5,"thresholds":{"match":0.9,"review":0.5},"fields":[]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := matching.ParseModel(b)
+		if err != nil {
+			if !errors.Is(err, matching.ErrInvalidModel) {
+				t.Fatalf("error %v does not wrap ErrInvalidModel", err)
+			}
+			return
+		}
+		a := norm("full_name", "Nguyễn Văn An", "birth_date", "1990")
+		s := m.Score(&a, &a)
+		if s.Probability < 0 || s.Probability > 1 {
+			t.Fatalf("probability %v", s.Probability)
+		}
+	})
 }

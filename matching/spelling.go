@@ -13,9 +13,10 @@ import (
 // a letter. It returns the canonical given name when it cannot tell.
 func givenSpelling(raw *Raw, n vnname.Name) string {
 	g := n.Given
-	// Canonical only turns a final y into i (and two family names, which
-	// are not given names), so a given name without an i is its spelling.
-	if g == "" || strings.IndexByte(g, 'i') < 0 || strings.IndexByte(g, ' ') >= 0 {
+	// Canonical only turns a final y after a consonant into i (and two
+	// family names, which are not given names), so any other given name is
+	// its own spelling.
+	if len(g) < 2 || g[len(g)-1] != 'i' || strings.IndexByte("aeiouy ", g[len(g)-2]) >= 0 {
 		return g
 	}
 	src := raw.FullName
