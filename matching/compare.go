@@ -117,6 +117,11 @@ func compareName(a, b *Record) int8 {
 	if famAgree && givenAgree {
 		return NameFamilyGiven
 	}
+	// Family and given swapped between the source's fields: a form filled
+	// in the wrong boxes, not a different name.
+	if a.Name.Family != "" && a.Name.Given != "" && a.Name.Family == b.Name.Given && a.Name.Given == b.Name.Family {
+		return NameFamilyGiven
+	}
 	// Jaro-Winkler is the costly step: skip it when an upper bound on the
 	// score, from letter counts and the common prefix, is below the bands.
 	jw := 0.0

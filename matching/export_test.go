@@ -16,6 +16,9 @@ func NameLevelWithoutBound(a, b *Record) int8 {
 	if famAgree && givenAgree {
 		return NameFamilyGiven
 	}
+	if a.Name.Family != "" && a.Name.Given != "" && a.Name.Family == b.Name.Given && a.Name.Given == b.Name.Family {
+		return NameFamilyGiven
+	}
 	jw := smetrics.JaroWinkler(a.FullName, b.FullName, jwBoost, jwPrefix)
 	if jw >= jwMid && !givenSimilar(a.Name.Given, b.Name.Given) {
 		jw = 0
