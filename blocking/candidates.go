@@ -13,6 +13,12 @@ type Options struct {
 	// skipped for that rule (and counted in Stats) rather than compared
 	// all-to-all. Default 1000.
 	MaxBlock int
+	// MaxIDBlock caps the blocks of the identifier rules (citizen ID,
+	// insurance number, phone), where a household shares a value but
+	// hundreds of records sharing one are a junk value the parsers could
+	// not know (a facility's own phone number). Default 100; never above
+	// MaxBlock.
+	MaxIDBlock int
 }
 
 func (o Options) maxBlock() int {
@@ -22,17 +28,35 @@ func (o Options) maxBlock() int {
 	return o.MaxBlock
 }
 
+func (o Options) maxIDBlock() int {
+	n := o.MaxIDBlock
+	if n <= 0 {
+		n = 100
+	}
+	return min(n, o.maxBlock())
+}
+
+// limit returns the cap of rule r's blocks.
+func (ix *Index) limit(r Rule) int {
+	if r.identifierRule() {
+		return ix.maxIDBlock
+	}
+	return ix.maxBlock
+}
+
 // Index holds the hashed blocking keys of a set of records, grouped into
 // blocks per rule.
 type Index struct {
 	hashes [][NumRules]uint64 // per record, per rule; 0 = no key
 	blocks [NumRules][][]int32
 	capped [NumRules]map[uint64]int // blocks skipped for being too big: key hash → size
+	// maxBlock and maxIDBlock are the caps applied (see Options).
+	maxBlock, maxIDBlock int
 }
 
 // NewIndex computes every record's keys and groups them into blocks.
 func NewIndex(recs []matching.Record, opt Options) *Index {
-	ix := &Index{hashes: make([][NumRules]uint64, len(recs))}
+	ix := &Index{hashes: make([][NumRules]uint64, len(recs)), maxBlock: opt.maxBlock(), maxIDBlock: opt.maxIDBlock()}
 	var keys []string
 	for i := range recs {
 		keys = Keys(keys[:0], &recs[i])
@@ -64,7 +88,7 @@ func NewIndex(recs []matching.Record, opt Options) *Index {
 			for hi < len(entries) && entries[hi].h == entries[lo].h {
 				hi++
 			}
-			if n := hi - lo; n > opt.maxBlock() {
+			if n := hi - lo; n > ix.limit(Rule(r)) {
 				if ix.capped[r] == nil {
 					ix.capped[r] = map[uint64]int{}
 				}
@@ -162,6 +186,19 @@ func (ix *Index) TrainingPasses() []matching.Pass {
 	var out []matching.Pass
 	for r := range NumRules {
 		out = append(out, matching.Pass{Rule: r.String(), Pairs: ix.RulePairs(r), Ignore: r.Fields()})
+	}
+	return out
+}
+
+// BlockSizes returns the sizes of rule r's kept blocks (two records or
+// more), in no particular order.
+func (ix *Index) BlockSizes(r Rule) []int {
+	if r >= NumRules {
+		return nil
+	}
+	out := make([]int, len(ix.blocks[r]))
+	for k, b := range ix.blocks[r] {
+		out[k] = len(b)
 	}
 	return out
 }

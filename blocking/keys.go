@@ -1,7 +1,9 @@
 package blocking
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/vnhealth/mpi/matching"
 )
@@ -9,21 +11,43 @@ import (
 // Rule is one blocking rule.
 type Rule uint8
 
-// The rules, in the order Keys emits them.
+// The rules, in the order Keys emits them. ForEachPair reports a pair
+// under the first rule that finds it.
 const (
+	// RuleYearProvince: birth year + new province code + sex + given-name
+	// initial (the design's base rule, refined: see doc.go).
 	RuleYearProvince Rule = iota
+	// RuleCitizenID: the citizen identifier.
 	RuleCitizenID
+	// RuleInsurance: the 10-digit BHXH number.
 	RuleInsurance
+	// RulePhone: the normalized phone number.
 	RulePhone
+	// RuleGivenYear: given name + birth year + family-name initial (moves).
 	RuleGivenYear
+	// RuleDateFamily: full birth date + family-name initial (moves with a
+	// changed given name).
 	RuleDateFamily
+	// RuleDateProvince: full birth date + province (newborns recorded under
+	// the mother's name, names in Western order).
+	RuleDateProvince
+	// RuleDayGiven: birth month and day + given name + province (wrong
+	// birth years).
+	RuleDayGiven
+	// RuleNameProvince: the sorted words of the full name + province
+	// (missing or wrong birth dates, names in any order).
+	RuleNameProvince
+	// NumRules is the number of rules.
 	NumRules
 )
 
-var ruleNames = [NumRules]string{"year_province", "citizen_id", "insurance", "phone", "given_year", "date_family"}
+var ruleNames = [NumRules]string{
+	"year_province", "citizen_id", "insurance", "phone", "given_year",
+	"date_family", "date_province", "day_given", "name_province",
+}
 
 // prefixes start every key of a rule, so keys of different rules never meet.
-var prefixes = [NumRules]string{"yp:", "id:", "si:", "ph:", "gy:", "df:"}
+var prefixes = [NumRules]string{"yp:", "id:", "si:", "ph:", "gy:", "df:", "dp:", "dg:", "np:"}
 
 func (r Rule) String() string {
 	if r < NumRules {
@@ -32,10 +56,16 @@ func (r Rule) String() string {
 	return "rule?"
 }
 
+// identifierRule reports whether r keys on an identifier (citizen ID,
+// insurance number, phone), whose blocks are small unless the value is junk.
+func (r Rule) identifierRule() bool {
+	return r == RuleCitizenID || r == RuleInsurance || r == RulePhone
+}
+
 // RuleOf returns the rule a key belongs to.
 func RuleOf(key string) (Rule, bool) {
 	for r, p := range prefixes {
-		if len(key) >= len(p) && key[:len(p)] == p {
+		if strings.HasPrefix(key, p) {
 			return Rule(r), true
 		}
 	}
@@ -43,11 +73,36 @@ func RuleOf(key string) (Rule, bool) {
 }
 
 // Keys appends the record's blocking keys to dst and returns it: at most
-// one key per rule, none for a rule whose inputs are missing.
+// one key per rule, none for a rule whose inputs are missing or junk (see
+// the stop-list in stoplist.go). Keys are short ASCII strings.
 func Keys(dst []string, r *matching.Record) []string {
 	year := r.BirthYear()
-	if year != 0 && r.Province != "" {
-		dst = append(dst, prefixes[RuleYearProvince]+strconv.Itoa(year)+":"+r.Province)
+	if year < 1000 || year > 9999 {
+		year = 0
+	}
+	prov := province(r)
+	name := !junkName(r)
+	given := ""
+	if name && usableGiven(r.Name.Given) {
+		given = r.Name.Given
+	}
+	family := ""
+	if name && r.Name.Family != "" {
+		family = r.Name.Family[:1]
+	}
+	sex := sexCode(r.Sex)
+	var date, day string // "19900507", "0507": only for full dates
+	if b := r.Birth; b.Year != 0 && b.Month != 0 && b.Day != 0 && year != 0 {
+		date = strconv.Itoa(year) + twoDigits(b.Month) + twoDigits(b.Day)
+		day = date[4:]
+	}
+	ys := ""
+	if year != 0 {
+		ys = strconv.Itoa(year)
+	}
+
+	if ys != "" && prov != "" && sex != "" && given != "" {
+		dst = append(dst, prefixes[RuleYearProvince]+ys+":"+prov+":"+sex+":"+given[:1])
 	}
 	if v := r.CitizenID.Value; v != "" {
 		dst = append(dst, prefixes[RuleCitizenID]+v)
@@ -58,22 +113,60 @@ func Keys(dst []string, r *matching.Record) []string {
 	if v := r.Phone; v != "" {
 		dst = append(dst, prefixes[RulePhone]+v)
 	}
-	if g := r.Name.Given; g != "" && year != 0 {
-		dst = append(dst, prefixes[RuleGivenYear]+g+":"+strconv.Itoa(year))
+	if given != "" && ys != "" && family != "" {
+		dst = append(dst, prefixes[RuleGivenYear]+given+":"+ys+":"+family)
 	}
-	if b := r.Birth; b.Day != 0 && r.Name.Family != "" {
-		dst = append(dst, prefixes[RuleDateFamily]+b.String()+":"+r.Name.Family[:1])
+	if date != "" && family != "" {
+		dst = append(dst, prefixes[RuleDateFamily]+date+":"+family)
+	}
+	if date != "" && prov != "" {
+		dst = append(dst, prefixes[RuleDateProvince]+date+":"+prov)
+	}
+	if day != "" && given != "" && prov != "" {
+		dst = append(dst, prefixes[RuleDayGiven]+day+":"+given+":"+prov)
+	}
+	if name && given != "" && prov != "" {
+		dst = append(dst, prefixes[RuleNameProvince]+sortedWords(r.FullName)+":"+prov)
 	}
 	return dst
 }
 
+func twoDigits(v uint8) string {
+	return string([]byte{'0' + v/10%10, '0' + v%10})
+}
+
+func sexCode(s matching.Sex) string {
+	switch s {
+	case matching.SexMale:
+		return "m"
+	case matching.SexFemale:
+		return "f"
+	}
+	return ""
+}
+
+// sortedWords returns the words of a folded name in byte order, so that
+// "son phan cong" and "phan cong son" give one key.
+func sortedWords(full string) string {
+	var buf [8]string
+	w := buf[:0]
+	for f := range strings.FieldsSeq(full) {
+		w = append(w, f)
+	}
+	if len(w) < 2 || slices.IsSorted(w) {
+		return full
+	}
+	slices.Sort(w)
+	return strings.Join(w, " ")
+}
+
 // Fields returns the matching fields a rule's key is built from: on pairs
-// the rule produced those fields agree by construction, so a training pass
-// over them must leave these fields out.
+// the rule produced those fields agree (or partly agree) by construction,
+// so a training pass over them must leave these fields out.
 func (r Rule) Fields() []matching.Field {
 	switch r {
 	case RuleYearProvince:
-		return []matching.Field{matching.FieldBirthDate, matching.FieldAddress}
+		return []matching.Field{matching.FieldName, matching.FieldBirthDate, matching.FieldSex, matching.FieldAddress}
 	case RuleCitizenID:
 		// The CCCD encodes birth year and sex as well.
 		return []matching.Field{matching.FieldCitizenID, matching.FieldSex}
@@ -81,10 +174,14 @@ func (r Rule) Fields() []matching.Field {
 		return []matching.Field{matching.FieldInsurance}
 	case RulePhone:
 		return []matching.Field{matching.FieldPhone}
-	case RuleGivenYear:
+	case RuleGivenYear, RuleDateFamily:
 		return []matching.Field{matching.FieldName, matching.FieldBirthDate}
-	case RuleDateFamily:
-		return []matching.Field{matching.FieldBirthDate, matching.FieldName}
+	case RuleDateProvince:
+		return []matching.Field{matching.FieldBirthDate, matching.FieldAddress}
+	case RuleDayGiven:
+		return []matching.Field{matching.FieldName, matching.FieldBirthDate, matching.FieldAddress}
+	case RuleNameProvince:
+		return []matching.Field{matching.FieldName, matching.FieldAddress}
 	}
 	return nil
 }

@@ -1,0 +1,134 @@
+package blocking
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vnhealth/mpi/matching"
+)
+
+func norm(raw matching.Raw) matching.Record { return matching.Normalize(&raw) }
+
+func TestKeys(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		raw  matching.Raw
+		want []string
+	}{
+		{
+			name: "full record, old province code",
+			raw: matching.Raw{FullName: "Nguyễn Văn An", Gender: "Nam", BirthDate: "07/05/1990",
+				Phone: "0912345678", Province: "74"},
+			want: []string{"yp:1990:79:m:a", "ph:0912345678", "gy:an:1990:n", "df:19900507:n",
+				"dp:19900507:79", "dg:0507:an:79", "np:an nguyen van:79"},
+		},
+		{
+			name: "year only: no date keys",
+			raw:  matching.Raw{FullName: "Trần Thị Hoa", Gender: "F", BirthDate: "1950", Province: "Hà Nội"},
+			want: []string{"yp:1950:01:f:h", "gy:hoa:1950:t", "np:hoa thi tran:01"},
+		},
+		{
+			name: "unknown sex: no year_province key",
+			raw:  matching.Raw{FullName: "Lê Minh", BirthDate: "2001-02-03", Province: "79"},
+			want: []string{"gy:minh:2001:l", "df:20010203:l", "dp:20010203:79", "dg:0203:minh:79", "np:le minh:79"},
+		},
+		{
+			name: "junk name KHONG RO keeps only non-name keys",
+			raw:  matching.Raw{FullName: "KHÔNG RÕ", Gender: "M", BirthDate: "2001-02-03", Province: "79"},
+			want: []string{"dp:20010203:79"},
+		},
+		{
+			name: "one-letter given name",
+			raw:  matching.Raw{FullName: "Nguyễn V.", Gender: "M", BirthDate: "2001-02-03", Province: "79"},
+			want: []string{"df:20010203:n", "dp:20010203:79"},
+		},
+		{
+			name: "placeholder identifiers give no key",
+			raw: matching.Raw{FullName: "Phạm Thu", Gender: "F", CitizenID: "000000000000",
+				Phone: "0123456789", InsuranceNo: "0000000000"},
+			want: nil,
+		},
+		{
+			name: "junk opaque province",
+			raw:  matching.Raw{FullName: "Phạm Thu", Gender: "F", BirthDate: "1980", Province: "không rõ"},
+			want: []string{"gy:thu:1980:p"},
+		},
+		{
+			name: "birth year from the CCCD",
+			raw:  matching.Raw{FullName: "Đỗ Hùng", CitizenID: "001090012345", Province: "01"},
+			want: []string{"yp:1990:01:m:h", "id:001090012345", "gy:hung:1990:d", "np:do hung:01"},
+		},
+		{name: "empty record", raw: matching.Raw{}, want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := norm(tt.raw)
+			got := Keys(nil, &rec)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Keys mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSortedWordsOrderFree(t *testing.T) {
+	t.Parallel()
+	a, b := norm(matching.Raw{FullName: "Phan Công Sơn", Province: "66"}), norm(matching.Raw{FullName: "Sơn Phan Công", Province: "66"})
+	ka, kb := Keys(nil, &a), Keys(nil, &b)
+	if diff := cmp.Diff(ka[len(ka)-1], kb[len(kb)-1]); diff != "" {
+		t.Errorf("name_province keys of a reordered name mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestRuleOfAndFields(t *testing.T) {
+	t.Parallel()
+	for r := range NumRules {
+		got, ok := RuleOf(prefixes[r] + "x")
+		if !ok || got != r {
+			t.Errorf("RuleOf(%q) = %v, %v; want %v", prefixes[r]+"x", got, ok, r)
+		}
+		if len(r.Fields()) == 0 {
+			t.Errorf("%v.Fields() is empty", r)
+		}
+		if strings.Contains(r.String(), "?") {
+			t.Errorf("rule %d has no name", r)
+		}
+	}
+	if _, ok := RuleOf("zz:1"); ok {
+		t.Error(`RuleOf("zz:1") found a rule`)
+	}
+}
+
+// FuzzKeys: no panic; at most one key per rule, each with its rule's
+// prefix, printable ASCII, and the same keys for the same record.
+func FuzzKeys(f *testing.F) {
+	f.Add("Nguyễn Văn An", "Nam", "07/05/1990", "001090012345", "DN4790123456789", "0912345678", "74")
+	f.Add("KHÔNG RÕ", "", "", "0", "", "0000000000", "không rõ")
+	f.Add("CON BÀ Lê Thị Lan", "F", "2025-01-01", "", "", "", "Ha Noi")
+	f.Fuzz(func(t *testing.T, name, sex, birth, id, ins, phone, prov string) {
+		rec := norm(matching.Raw{FullName: name, Gender: sex, BirthDate: birth, CitizenID: id, InsuranceNo: ins, Phone: phone, Province: prov})
+		keys := Keys(nil, &rec)
+		seen := map[Rule]bool{}
+		for _, k := range keys {
+			r, ok := RuleOf(k)
+			if !ok || seen[r] {
+				t.Fatalf("key of no rule or second key of rule %v", r)
+			}
+			seen[r] = true
+			if len(k) <= len(prefixes[r]) {
+				t.Fatalf("empty key of rule %v", r)
+			}
+			for i := 0; i < len(k); i++ {
+				if k[i] < ' ' || k[i] > '~' {
+					t.Fatalf("key of rule %v holds a byte outside printable ASCII", r)
+				}
+			}
+		}
+		if diff := cmp.Diff(keys, Keys(nil, &rec)); diff != "" {
+			t.Fatalf("Keys not deterministic (-first +second):\n%s", diff)
+		}
+	})
+}
