@@ -205,7 +205,7 @@ func (ix *Index) countPairs(ids []int32) (pairs, truePairs int64) {
 		}
 	}
 	// Largest blocks first, so that no worker is left with a big one at the end.
-	slices.SortStableFunc(jobs, func(a, b job) int { return cmp.Compare(len(b.b), len(a.b)) })
+	slices.SortFunc(jobs, func(a, b job) int { return cmp.Compare(len(b.b), len(a.b)) })
 	var next atomic.Int64
 	var total, totalTrue atomic.Int64
 	var wg sync.WaitGroup

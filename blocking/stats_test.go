@@ -1,6 +1,8 @@
 package blocking
 
 import (
+	stdcmp "cmp"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -164,5 +166,27 @@ func TestPercentile(t *testing.T) {
 	got := []int{percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 99), percentile(nil, 50), percentile([]int{7}, 99)}
 	if diff := cmp.Diff([]int{5, 9, 100, 0, 7}, got); diff != "" {
 		t.Errorf("percentile mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestSortEntries(t *testing.T) {
+	t.Parallel()
+	var in []entry
+	h := uint64(1)
+	for i := range 5000 {
+		h = h*6364136223846793005 + 1442695040888963407
+		in = append(in, entry{h >> (uint(i%4) * 16) % 97 << (uint(i%3) * 20), int32(i)})
+	}
+	want := slices.Clone(in)
+	slices.SortFunc(want, func(a, b entry) int {
+		if c := stdcmp.Compare(a.h, b.h); c != 0 {
+			return c
+		}
+		return stdcmp.Compare(a.idx, b.idx)
+	})
+	got := slices.Clone(in)
+	sortEntries(got, nil)
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(entry{})); diff != "" {
+		t.Errorf("sortEntries mismatch (-want +got):\n%s", diff)
 	}
 }
