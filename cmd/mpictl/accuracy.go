@@ -113,6 +113,9 @@ type decisionCounts struct {
 	NonMatch int `json:"non_match"`
 	// Guarded counts pairs a guard rail held back from auto-linking.
 	Guarded int `json:"guarded"`
+	// Guards counts, by guard rail, the pairs over the review threshold on
+	// which it fired.
+	Guards map[string]int `json:"guards,omitempty"`
 }
 
 func (c *decisionCounts) add(s matching.Score) {
@@ -125,8 +128,14 @@ func (c *decisionCounts) add(s matching.Score) {
 	default:
 		c.NonMatch++
 	}
-	if s.Guards != 0 && s.Probability >= 0.5 {
+	if s.Guards != 0 && s.Decision != matching.NonMatch {
 		c.Guarded++
+		if c.Guards == nil {
+			c.Guards = map[string]int{}
+		}
+		for _, g := range s.Guards.Names() {
+			c.Guards[g]++
+		}
 	}
 }
 
@@ -239,6 +248,9 @@ func (r *accuracyReport) write(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t\n", name, c.Pairs, c.Match, c.Review, c.NonMatch, c.Guarded)
 	}
 	row("true pairs", &r.TruePairs)
+	for _, g := range sortedKeys(r.TruePairs.Guards) {
+		fmt.Fprintf(tw, "  guard rail %s\t%d\t\t\t\t\t\n", g, r.TruePairs.Guards[g])
+	}
 	for _, k := range sortedKeys(r.ByRole) {
 		row("  role "+k, r.ByRole[k])
 	}

@@ -89,7 +89,7 @@ func writeExplanation(w io.Writer, ex *matching.Explanation, a, b *matching.Reco
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nprobability %.6f  decision %s  (match ≥ %g, review ≥ %g)\n",
+	fmt.Fprintf(w, "\nprobability %.7g  decision %s  (match ≥ %g, review ≥ %g)\n",
 		ex.Probability, ex.Decision, ex.Thresholds.Match, ex.Thresholds.Review)
 	if len(ex.GuardRails) > 0 {
 		fmt.Fprintf(w, "guard rails fired: %v\n", ex.GuardRails)

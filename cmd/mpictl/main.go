@@ -50,6 +50,8 @@ func commands() map[string]command {
 		"gen":      {"write a synthetic Vietnamese population (records.csv, truth.csv)", runGen},
 		"explain":  {"compare two records read from stdin and explain the score", runExplain},
 		"accuracy": {"pairwise decisions of a model on labelled records (true pairs, hard non-pairs, households)", runAccuracy},
+		"blocks":   {"blocking statistics: blocks, sizes, candidate pairs, reduction ratio, pairs completeness", runBlocks},
+		"dedupe":   {"deduplicate a file of records into clusters (parse, block, score in parallel, cluster safely)", runDedupe},
 		"eval":     {"pairwise precision, recall and F1 of a clustering against a truth file", runEval},
 		"febrl":    {"convert FEBRL benchmark files into the exchange format and a truth file", runFebrl},
 		"train":    {"estimate a model from unlabelled records (u by sampling, m by EM, term frequencies)", runTrain},

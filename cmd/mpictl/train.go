@@ -103,12 +103,11 @@ func calibrate(model *matching.Model, recs []matching.Record, pairs [][2]int32, 
 	for _, p := range pairs {
 		a, b := &recs[p[0]], &recs[p[1]]
 		s := model.Score(a, b)
-		pa := person(a)
-		scores = append(scores, matching.LabelledScore{
-			Probability: s.Probability,
-			Guarded:     s.Guards != 0,
-			Match:       pa != "" && pa == person(b),
-		})
+		m := 0.0
+		if pa := person(a); pa != "" && pa == person(b) {
+			m = 1
+		}
+		scores = append(scores, matching.LabelledScore{Probability: s.Probability, Guarded: s.Guards != 0, Match: m})
 	}
 	return matching.CalibrateThresholds(scores, precision, recall)
 }

@@ -105,8 +105,7 @@ func Build(model *matching.Model, recs []matching.Record, edges []Edge, opt Opti
 	for i := range parent {
 		parent[i] = int32(i)
 	}
-	var find func(int32) int32
-	find = func(x int32) int32 {
+	find := func(x int32) int32 {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]
