@@ -77,7 +77,7 @@ func TestGuardRails(t *testing.T) {
 					t.Errorf("guard rails mismatch (-want +got):\n%s", diff)
 				}
 				if s.Decision == matching.Match {
-					t.Errorf("decision = match despite %v (p=%.6f)", tt.want, s.Probability)
+					t.Errorf("decision = match despite %v (p=%.6f)", tt.want, s.Probability())
 				}
 			}
 		})

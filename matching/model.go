@@ -39,10 +39,12 @@ type Model struct {
 	Training *TrainingInfo `json:"training,omitempty"`
 
 	// Derived by Init.
-	priorWeight float64
-	weights     [NumFields][]float64
-	family      tfAdjustments
-	given       tfAdjustments
+	priorWeight  float64
+	weights      [NumFields][]float64
+	family       tfAdjustments
+	given        tfAdjustments
+	matchWeight  float64 // the weights at which the thresholds are reached
+	reviewWeight float64
 }
 
 // Thresholds are the two cut-offs on the match probability: at or above
@@ -183,7 +185,9 @@ func (m *Model) Init() error {
 	if err := m.TF.init(); err != nil {
 		return err
 	}
-	m.priorWeight = math.Log2(m.Prior / (1 - m.Prior))
+	m.priorWeight = logit2(m.Prior)
+	m.matchWeight = logit2(m.Thresholds.Match)
+	m.reviewWeight = logit2(m.Thresholds.Review)
 	m.family = m.TF.Family.adjustments()
 	m.given = m.TF.Given.adjustments()
 	return nil

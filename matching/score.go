@@ -34,8 +34,6 @@ type Score struct {
 	// Weight is the match weight in bits: log2 prior odds + Σ field weights
 	// + term-frequency adjustments.
 	Weight float64
-	// Probability is the posterior match probability, 2^w / (1 + 2^w).
-	Probability float64
 	// Decision applies the thresholds and the guard rails.
 	Decision Decision
 	// Guards lists the guard rails that fired, in GuardRail order.
@@ -57,11 +55,15 @@ func (m *Model) Score(a, b *Record) Score {
 			w += giv
 		}
 	}
-	s := Score{Vector: v, Weight: w, Probability: probability(w)}
+	s := Score{Vector: v, Weight: w}
 	s.Guards = checkGuards(a, b, v)
-	s.Decision = m.decide(s.Probability, s.Guards)
+	s.Decision = m.decide(w, s.Guards)
 	return s
 }
+
+// Probability is the posterior match probability, 2^w / (1 + 2^w),
+// computed from the weight when asked for: most scored pairs never need it.
+func (s Score) Probability() float64 { return probability(s.Weight) }
 
 // tfAdjust returns the family and given term-frequency adjustments of a
 // name level: log2(ū / tf(value)) for each part that agrees exactly, where
@@ -93,17 +95,21 @@ func probability(w float64) float64 {
 	return 1 / (1 + math.Exp2(-w))
 }
 
-// decide applies the thresholds; a pair over the match threshold that a
-// guard rail stops goes to review instead.
-func (m *Model) decide(p float64, g GuardRails) Decision {
+// decide applies the thresholds, compared as weights (log-odds, see
+// Init); a pair over the match threshold that a guard rail stops goes to
+// review instead.
+func (m *Model) decide(w float64, g GuardRails) Decision {
 	switch {
-	case p >= m.Thresholds.Match && g == 0:
+	case w >= m.matchWeight && g == 0:
 		return Match
-	case p >= m.Thresholds.Review:
+	case w >= m.reviewWeight:
 		return Review
 	}
 	return NonMatch
 }
+
+// logit2 is the weight at which the probability reaches p.
+func logit2(p float64) float64 { return math.Log2(p / (1 - p)) }
 
 // Explanation is a scored comparison broken down by field, as shown to data
 // stewards, returned by the API and printed by `mpictl explain`. The parts
@@ -145,7 +151,7 @@ func (m *Model) Explain(a, b *Record) Explanation {
 	s := m.Score(a, b)
 	e := Explanation{
 		Decision:    s.Decision,
-		Probability: s.Probability,
+		Probability: s.Probability(),
 		Weight:      s.Weight,
 		PriorWeight: m.priorWeight,
 		GuardRails:  s.Guards.Names(),

@@ -29,7 +29,7 @@ func TestExplainSumsToWeight(t *testing.T) {
 			if got := ex.Sum(); got != ex.Weight {
 				t.Errorf("pair %d,%d: parts sum to %v, total %v", i, j, got, ex.Weight)
 			}
-			if ex.Weight != sc.Weight || ex.Probability != sc.Probability || ex.Decision != sc.Decision {
+			if ex.Weight != sc.Weight || ex.Probability != sc.Probability() || ex.Decision != sc.Decision {
 				t.Errorf("pair %d,%d: Explain and Score disagree: %+v vs %+v", i, j, ex, sc)
 			}
 			if len(ex.Fields) != int(matching.NumFields) {
@@ -199,8 +199,8 @@ func FuzzParseModel(f *testing.F) {
 		}
 		a := norm("full_name", "Nguyễn Văn An", "birth_date", "1990")
 		s := m.Score(&a, &a)
-		if s.Probability < 0 || s.Probability > 1 {
-			t.Fatalf("probability %v", s.Probability)
+		if p := s.Probability(); p < 0 || p > 1 {
+			t.Fatalf("probability %v", s.Probability())
 		}
 	})
 }

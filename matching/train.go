@@ -245,7 +245,7 @@ func expectedThresholds(model *Model, recs []Record, candidates [][2]int32, opt 
 	for k := 0; k < len(candidates); k += step {
 		p := candidates[k]
 		s := model.Score(&recs[p[0]], &recs[p[1]])
-		scores = append(scores, LabelledScore{Probability: s.Probability, Guarded: s.Guards != 0, Match: s.Probability})
+		scores = append(scores, LabelledScore{Probability: s.Probability(), Guarded: s.Guards != 0, Match: s.Probability()})
 	}
 	return CalibrateThresholds(scores, opt.ExpectedPrecision, opt.ExpectedRecall)
 }

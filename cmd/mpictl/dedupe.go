@@ -138,7 +138,7 @@ func scorePairs(ctx context.Context, model *matching.Model, recs []matching.Reco
 		case matching.Match:
 			l.matches = append(l.matches, cluster.Edge{A: i, B: j, Weight: s.Weight})
 		case matching.Review:
-			l.reviews = append(l.reviews, reviewPair{i, j, s.Weight, s.Probability, s.Guards})
+			l.reviews = append(l.reviews, reviewPair{i, j, s.Weight, s.Probability(), s.Guards})
 		}
 	}, func(n int64) { _ = bar.Add64(n) })
 	_ = bar.Finish()

@@ -107,7 +107,7 @@ func calibrate(model *matching.Model, recs []matching.Record, pairs [][2]int32, 
 		if pa := person(a); pa != "" && pa == person(b) {
 			m = 1
 		}
-		scores = append(scores, matching.LabelledScore{Probability: s.Probability, Guarded: s.Guards != 0, Match: m})
+		scores = append(scores, matching.LabelledScore{Probability: s.Probability(), Guarded: s.Guards != 0, Match: m})
 	}
 	return matching.CalibrateThresholds(scores, precision, recall)
 }
