@@ -56,11 +56,37 @@ func runEval(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	m := eval.Pairwise(truth, pred)
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		return enc.Encode(m)
+	// A generator's truth file names roles (twin, newborn, …): count the
+	// merges that involve each, the patient-safety figures.
+	byRole := map[string]int{}
+	if rows, err := readTruth(*truthPath); err == nil {
+		roles := map[eval.Key]string{}
+		for k, r := range rows {
+			if r.role != "" {
+				roles[eval.Key{Source: k[0], LocalID: k[1]}] = r.role
+			}
+		}
+		if len(roles) > 0 {
+			byRole = eval.FalseMergesByRole(truth, pred, roles)
+			for _, r := range roles {
+				byRole[r] += 0 // list every role, merged or not
+			}
+		}
 	}
-	return m.WriteText(e.stdout)
+	if *asJSON {
+		out := struct {
+			eval.Metrics
+			FalseMergesByRole map[string]int `json:"false_merges_by_role,omitempty"`
+		}{m, byRole}
+		return json.NewEncoder(e.stdout).Encode(out)
+	}
+	if err := m.WriteText(e.stdout); err != nil {
+		return err
+	}
+	for _, r := range sortedKeys(byRole) {
+		fmt.Fprintf(e.stdout, "false merges involving a %s: %d\n", r, byRole[r])
+	}
+	return nil
 }
 
 // readClustering reads one clustering file, naming the file in errors.

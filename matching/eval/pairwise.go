@@ -97,3 +97,41 @@ func Pairwise(truth, pred map[Key]string) Metrics {
 
 // pairs returns C(n, 2).
 func pairs(n int64) int64 { return n * (n - 1) / 2 }
+
+// FalseMergesByRole counts, for each role, the predicted clusters that hold
+// records of more than one true person with at least one of those persons
+// in that role ("twin", "newborn", … as a generator's truth file names
+// them): how often the clustering merged a twin, a newborn, and so on.
+// Records without a role are not counted under any.
+func FalseMergesByRole(truth, pred, roles map[Key]string) map[string]int {
+	type info struct {
+		persons map[string]bool
+		roles   map[string]bool
+	}
+	clusters := map[string]*info{}
+	for k, c := range pred {
+		p, ok := truth[k]
+		if !ok {
+			continue
+		}
+		in := clusters[c]
+		if in == nil {
+			in = &info{persons: map[string]bool{}, roles: map[string]bool{}}
+			clusters[c] = in
+		}
+		in.persons[p] = true
+		if r := roles[k]; r != "" {
+			in.roles[r] = true
+		}
+	}
+	out := map[string]int{}
+	for _, in := range clusters {
+		if len(in.persons) < 2 {
+			continue
+		}
+		for r := range in.roles {
+			out[r]++
+		}
+	}
+	return out
+}

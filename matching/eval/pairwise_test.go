@@ -177,3 +177,16 @@ func BenchmarkPairwise(b *testing.B) {
 		Pairwise(truth, pred)
 	}
 }
+
+func TestFalseMergesByRole(t *testing.T) {
+	t.Parallel()
+	k := func(id string) Key { return Key{"s", id} }
+	truth := map[Key]string{k("1"): "A", k("2"): "B", k("3"): "C", k("4"): "C", k("5"): "D", k("6"): "E"}
+	roles := map[Key]string{k("1"): "twin", k("2"): "twin", k("3"): "newborn", k("5"): "twin"}
+	pred := map[Key]string{k("1"): "x", k("2"): "x", k("3"): "y", k("4"): "y", k("5"): "z", k("6"): "z"}
+	got := FalseMergesByRole(truth, pred, roles)
+	want := map[string]int{"twin": 2} // x merges two twins, z a twin with E; y is one newborn's two records
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
