@@ -45,8 +45,7 @@ func runDedupe(ctx context.Context, e env, args []string) error {
 	if err := ph.run("read", func() error {
 		var err error
 		l, err = readRecordsProgress(*in, e.stdin,
-			func(n int64) *progressbar.ProgressBar { return ph.bar(n, "read", true) },
-			func(n int64) *progressbar.ProgressBar { return ph.bar(n, "normalize", false) })
+			func(n int64) *progressbar.ProgressBar { return ph.bar(n, "read", true) })
 		return err
 	}); err != nil {
 		return err

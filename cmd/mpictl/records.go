@@ -31,12 +31,15 @@ const maxReportedLines = 10
 // normalizes every record. An unreadable line is counted and skipped; the
 // rest of the file goes on.
 func readRecords(path string, stdin io.Reader) (*loaded, error) {
-	return readRecordsProgress(path, stdin, nil, nil)
+	return readRecordsProgress(path, stdin, nil)
 }
 
-// readRecordsProgress is readRecords with progress bars for reading (bytes)
-// and normalizing (records); either may be nil.
-func readRecordsProgress(path string, stdin io.Reader, readBar func(size int64) *progressbar.ProgressBar, normBar func(n int64) *progressbar.ProgressBar) (*loaded, error) {
+// readRecordsProgress is readRecords with a progress bar for reading
+// (bytes), which may be nil. Reading and normalizing
+// overlap: the reader hands chunks of raw records to one normalizing
+// goroutine per core, so the raw records of the whole file never sit in
+// memory at once.
+func readRecordsProgress(path string, stdin io.Reader, readBar func(size int64) *progressbar.ProgressBar) (*loaded, error) {
 	var r io.Reader = stdin
 	if path != "-" {
 		f, err := os.Open(path)
@@ -54,50 +57,68 @@ func readRecordsProgress(path string, stdin io.Reader, readBar func(size int64) 
 			}
 		}
 	}
-	raws, out, err := readRaw(r)
-	if err != nil {
-		return nil, err
-	}
-	var bar *progressbar.ProgressBar
-	if normBar != nil {
-		bar = normBar(int64(len(raws)))
-		defer bar.Finish()
-	}
-	out.records = normalizeParallel(raws, runtime.GOMAXPROCS(0), bar)
-	for i := range out.records {
-		for _, is := range out.records[i].Issues {
-			out.issues[is.String()]++
-		}
-	}
-	return out, nil
+	return readNormalize(r, runtime.GOMAXPROCS(0))
 }
 
-func normalizeAll(r io.Reader) (*loaded, error) {
-	raws, out, err := readRaw(r)
-	if err != nil {
-		return nil, err
-	}
-	out.records = normalizeParallel(raws, 1, nil)
-	for i := range out.records {
-		for _, is := range out.records[i].Issues {
-			out.issues[is.String()]++
-		}
-	}
-	return out, nil
-}
+func normalizeAll(r io.Reader) (*loaded, error) { return readNormalize(r, 1) }
 
-// readRaw reads every readable record of an exchange file.
-func readRaw(r io.Reader) ([]matching.Raw, *loaded, error) {
+// chunkSize is how many records travel between the reader and the
+// normalizing goroutines at a time.
+const chunkSize = 4096
+
+// readNormalize reads every readable record of an exchange file and
+// normalizes it on workers goroutines, keeping file order.
+func readNormalize(r io.Reader, workers int) (*loaded, error) {
 	rd, err := exchange.NewReader(r, exchange.ReaderOptions{})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	out := &loaded{rejected: map[string]int{}, issues: map[string]int{}}
-	var raws []matching.Raw
+	type chunk struct {
+		seq  int
+		raws []matching.Raw
+		recs []matching.Record
+	}
+	todo := make(chan *chunk, workers)
+	done := make(chan *chunk, workers)
+	var wg sync.WaitGroup
+	for range max(1, workers) {
+		wg.Go(func() {
+			for c := range todo {
+				c.recs = make([]matching.Record, len(c.raws))
+				for i := range c.raws {
+					c.recs[i] = matching.Normalize(&c.raws[i])
+				}
+				c.raws = nil
+				done <- c
+			}
+		})
+	}
+	go func() { wg.Wait(); close(done) }()
+
+	// Collect in order while the reader goes on.
+	collected := make(chan struct{})
+	go func() {
+		defer close(collected)
+		pending := map[int]*chunk{}
+		next := 0
+		for c := range done {
+			pending[c.seq] = c
+			for p, ok := pending[next]; ok; p, ok = pending[next] {
+				out.records = append(out.records, p.recs...)
+				delete(pending, next)
+				next++
+			}
+		}
+	}()
+
+	var readErr error
+	seq := 0
+	cur := &chunk{raws: make([]matching.Raw, 0, chunkSize)}
 	for {
 		raw, _, err := rd.Next()
 		if errors.Is(err, io.EOF) {
-			return raws, out, nil
+			break
 		}
 		var le *exchange.LineError
 		if errors.As(err, &le) {
@@ -108,38 +129,32 @@ func readRaw(r io.Reader) ([]matching.Raw, *loaded, error) {
 			continue
 		}
 		if err != nil {
-			return nil, nil, err
+			readErr = err
+			break
 		}
-		raws = append(raws, raw)
+		cur.raws = append(cur.raws, raw)
+		if len(cur.raws) == chunkSize {
+			cur.seq = seq
+			seq++
+			todo <- cur
+			cur = &chunk{raws: make([]matching.Raw, 0, chunkSize)}
+		}
 	}
-}
-
-// normalizeParallel normalizes raws on workers goroutines, in chunks, and
-// keeps the input order.
-func normalizeParallel(raws []matching.Raw, workers int, bar *progressbar.ProgressBar) []matching.Record {
-	recs := make([]matching.Record, len(raws))
-	const chunk = 4096
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range max(1, workers) {
-		wg.Go(func() {
-			for lo := range next {
-				hi := min(lo+chunk, len(raws))
-				for i := lo; i < hi; i++ {
-					recs[i] = matching.Normalize(&raws[i])
-				}
-				if bar != nil {
-					_ = bar.Add(hi - lo)
-				}
-			}
-		})
+	if len(cur.raws) > 0 {
+		cur.seq = seq
+		todo <- cur
 	}
-	for lo := 0; lo < len(raws); lo += chunk {
-		next <- lo
+	close(todo)
+	<-collected
+	if readErr != nil {
+		return nil, readErr
 	}
-	close(next)
-	wg.Wait()
-	return recs
+	for i := range out.records {
+		for _, is := range out.records[i].Issues {
+			out.issues[is.String()]++
+		}
+	}
+	return out, nil
 }
 
 // reportProblems writes the rejected lines and field issues to w.
