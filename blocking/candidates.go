@@ -16,6 +16,21 @@ type Options struct {
 	// not know (a facility's own phone number). Default 100; never above
 	// MaxBlock.
 	MaxIDBlock int
+	// SplitBlock is the largest block compared whole: a bigger one is split
+	// by its rule's further components (see split.go) until each part is
+	// at most this size or the components run out. Default 32; negative
+	// turns splitting off.
+	SplitBlock int
+}
+
+func (o Options) splitBlock() int {
+	switch {
+	case o.SplitBlock < 0:
+		return int(^uint(0) >> 1)
+	case o.SplitBlock == 0:
+		return 32
+	}
+	return o.SplitBlock
 }
 
 func (o Options) maxBlock() int {
@@ -47,13 +62,17 @@ type Index struct {
 	hashes [][NumRules]uint64 // per record, per rule; 0 = no key
 	blocks [NumRules][][]int32
 	capped [NumRules]map[uint64]int // blocks skipped for being too big: key hash → size
-	// maxBlock and maxIDBlock are the caps applied (see Options).
-	maxBlock, maxIDBlock int
+	// splitSizes holds, per rule, the sizes of the blocks that were split
+	// (see split.go).
+	splitSizes [NumRules][]int
+	// maxBlock and maxIDBlock are the caps applied, splitBlock the split
+	// size (see Options).
+	maxBlock, maxIDBlock, splitBlock int
 }
 
 // NewIndex computes every record's keys and groups them into blocks.
 func NewIndex(recs []matching.Record, opt Options) *Index {
-	ix := &Index{hashes: make([][NumRules]uint64, len(recs)), maxBlock: opt.maxBlock(), maxIDBlock: opt.maxIDBlock()}
+	ix := &Index{hashes: make([][NumRules]uint64, len(recs)), maxBlock: opt.maxBlock(), maxIDBlock: opt.maxIDBlock(), splitBlock: opt.splitBlock()}
 	var keys []string
 	for i := range recs {
 		keys = Keys(keys[:0], &recs[i])
@@ -72,25 +91,25 @@ func NewIndex(recs []matching.Record, opt Options) *Index {
 			}
 		}
 		tmp = sortEntries(entries, tmp)
-		for lo := 0; lo < len(entries); {
-			hi := lo + 1
-			for hi < len(entries) && entries[hi].h == entries[lo].h {
-				hi++
+		ix.group(recs, Rule(r), entries, 0, func(run []entry, depth int) {
+			if depth > 0 {
+				for _, e := range run {
+					ix.hashes[e.idx][r] = e.h
+				}
 			}
-			if n := hi - lo; n > ix.limit(Rule(r)) {
+			if n := len(run); n > ix.limit(Rule(r)) {
 				if ix.capped[r] == nil {
 					ix.capped[r] = map[uint64]int{}
 				}
-				ix.capped[r][entries[lo].h] = n
+				ix.capped[r][run[0].h] = n
 			} else if n > 1 {
 				block := make([]int32, n)
 				for k := range block {
-					block[k] = entries[lo+k].idx
+					block[k] = run[k].idx
 				}
 				ix.blocks[r] = append(ix.blocks[r], block)
 			}
-			lo = hi
-		}
+		})
 	}
 	return ix
 }

@@ -51,6 +51,12 @@ type RuleStats struct {
 	// Capped holds the sizes of the blocks skipped for exceeding the cap,
 	// largest first: their pairs are not candidates under this rule.
 	Capped []int `json:"capped,omitempty"`
+	// Split counts the blocks larger than Options.SplitBlock that were split
+	// into parts by the rule's further components (see split.go), and
+	// SplitMax is the size of the largest. Blocks and the size figures
+	// count the parts.
+	Split    int `json:"split,omitempty"`
+	SplitMax int `json:"split_max,omitempty"`
 	// Reduction is 1 − Pairs / AllPairs.
 	Reduction float64 `json:"reduction_ratio"`
 	// TruePairs is the number of candidate pairs that are true pairs.
@@ -93,6 +99,10 @@ func (ix *Index) Stats(person func(i int) string) *Stats {
 			rs.Capped = append(rs.Capped, size)
 		}
 		slices.SortFunc(rs.Capped, func(a, b int) int { return cmp.Compare(b, a) })
+		rs.Split = len(ix.splitSizes[r])
+		if rs.Split > 0 {
+			rs.SplitMax = slices.Max(ix.splitSizes[r])
+		}
 		st.Rules = append(st.Rules, rs)
 	}
 	u := RuleStats{Rule: "union"}
@@ -105,6 +115,8 @@ func (ix *Index) Stats(person func(i int) string) *Stats {
 	u.summarize(all, st)
 	for _, rs := range st.Rules {
 		u.Capped = append(u.Capped, rs.Capped...)
+		u.Split += rs.Split
+		u.SplitMax = max(u.SplitMax, rs.SplitMax)
 	}
 	slices.SortFunc(u.Capped, func(a, b int) int { return cmp.Compare(b, a) })
 	st.Union = u
