@@ -78,7 +78,7 @@ func runDedupe(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		if *reviewOut != "" {
-			return writeReview(*reviewOut, recs, sc.reviews, res.Held)
+			return writeReview(*reviewOut, recs, sc.reviews, res)
 		}
 		return nil
 	}); err != nil {
@@ -169,22 +169,26 @@ func writeClusters(path string, recs []matching.Record, res cluster.Result) erro
 	cw := csv.NewWriter(bw)
 	_ = cw.Write([]string{"source", "local_id", "cluster_id"})
 	for i := range recs {
-		_ = cw.Write([]string{recs[i].Source, recs[i].LocalID, "C" + strconv.Itoa(int(res.Cluster[i]))})
+		_ = cw.Write([]string{recs[i].Source, recs[i].LocalID, clusterID(res.Cluster[i])})
 	}
 	return closeCSV(f, bw, cw)
 }
 
-func writeReview(path string, recs []matching.Record, reviews []reviewPair, held []cluster.Held) error {
+// writeReview writes the pairs a steward must see: review-band pairs and
+// match links the clustering held back, with the clusters each record ended
+// in (one cluster: the pair is already linked through others).
+func writeReview(path string, recs []matching.Record, reviews []reviewPair, res cluster.Result) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
 	cw := csv.NewWriter(bw)
-	_ = cw.Write([]string{"source_a", "local_id_a", "source_b", "local_id_b", "probability", "weight", "reason"})
+	_ = cw.Write([]string{"source_a", "local_id_a", "source_b", "local_id_b", "probability", "weight", "reason", "cluster_a", "cluster_b"})
 	row := func(a, b int32, p, w float64, reason string) {
 		_ = cw.Write([]string{recs[a].Source, recs[a].LocalID, recs[b].Source, recs[b].LocalID,
-			strconv.FormatFloat(p, 'f', 6, 64), strconv.FormatFloat(w, 'f', 3, 64), reason})
+			strconv.FormatFloat(p, 'f', 6, 64), strconv.FormatFloat(w, 'f', 3, 64), reason,
+			clusterID(res.Cluster[a]), clusterID(res.Cluster[b])})
 	}
 	for _, r := range reviews {
 		reason := "review_band"
@@ -193,7 +197,7 @@ func writeReview(path string, recs []matching.Record, reviews []reviewPair, held
 		}
 		row(r.a, r.b, r.prob, r.weight, reason)
 	}
-	for _, h := range held {
+	for _, h := range res.Held {
 		reason := "cluster_" + h.Reason.String()
 		if h.Guards != 0 {
 			reason += ":" + h.Guards.String()
@@ -202,6 +206,9 @@ func writeReview(path string, recs []matching.Record, reviews []reviewPair, held
 	}
 	return closeCSV(f, bw, cw)
 }
+
+// clusterID names a cluster in the output files.
+func clusterID(c int32) string { return "C" + strconv.Itoa(int(c)) }
 
 func closeCSV(f *os.File, bw *bufio.Writer, cw *csv.Writer) error {
 	cw.Flush()

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vnhealth/mpi/matching/synth"
+)
+
+// genFiles writes a small synthetic population into dir.
+func genFiles(t *testing.T, dir string, persons int) (records, truth string) {
+	t.Helper()
+	recs, err := synth.Generate(synth.Options{Persons: persons, Seed: 11})
+	if err != nil {
+		t.Fatal(err)
+	}
+	records, truth = filepath.Join(dir, "records.csv"), filepath.Join(dir, "truth.csv")
+	for path, write := range map[string]func(*os.File) error{
+		records: func(f *os.File) error { return synth.WriteRecords(f, recs) },
+		truth:   func(f *os.File) error { return synth.WriteTruth(f, recs) },
+	} {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := write(f); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return records, truth
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestDedupe(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	records, truth := genFiles(t, dir, 800)
+	clusters, review := filepath.Join(dir, "clusters.csv"), filepath.Join(dir, "review.csv")
+	_, summary, err := runCmd(t, "", "dedupe", "--in", records, "--out", clusters, "--review-out", review)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"candidate pairs", "clusters", "peak memory", "score"} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("summary lacks %q:\n%s", want, summary)
+		}
+	}
+	got := readCSV(t, clusters)
+	if diff := cmp.Diff([]string{"source", "local_id", "cluster_id"}, got[0]); diff != "" {
+		t.Errorf("clusters header mismatch (-want +got):\n%s", diff)
+	}
+	if n := len(readCSV(t, records)); len(got) != n {
+		t.Errorf("%d cluster rows for %d record rows", len(got), n)
+	}
+	rv := readCSV(t, review)
+	if diff := cmp.Diff([]string{"source_a", "local_id_a", "source_b", "local_id_b", "probability", "weight", "reason", "cluster_a", "cluster_b"}, rv[0]); diff != "" {
+		t.Errorf("review header mismatch (-want +got):\n%s", diff)
+	}
+	if len(rv) < 2 {
+		t.Error("no pair to review in a population with twins and newborns")
+	}
+
+	// The clustering is good and safe on generated data.
+	out := mustRun(t, "eval", "--json", "--truth", truth, "--pred", clusters)
+	var m struct {
+		Precision, Recall float64
+		ByRole            map[string]int `json:"false_merges_by_role"`
+	}
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Precision < 0.995 || m.Recall < 0.9 {
+		t.Errorf("precision %.4f recall %.4f", m.Precision, m.Recall)
+	}
+	if m.ByRole["newborn"] != 0 {
+		t.Errorf("%d clusters merge a newborn with someone else", m.ByRole["newborn"])
+	}
+
+	// Same input, same clusters.
+	again := filepath.Join(dir, "again.csv")
+	mustRun(t, "dedupe", "--quiet", "--in", records, "--out", again)
+	if diff := cmp.Diff(got, readCSV(t, again)); diff != "" {
+		t.Errorf("a second run differs (-first +second):\n%s", diff)
+	}
+}
+
+func TestDedupeUsage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"dedupe"}, {"dedupe", "--in", "x.csv"}, {"dedupe", "--bogus"}} {
+		if _, _, err := runCmd(t, "", args...); !errors.Is(err, errUsage) {
+			t.Errorf("mpictl %v: error %v, want a usage error", args, err)
+		}
+	}
+	if _, _, err := runCmd(t, "", "dedupe", "--in", "/nonexistent.csv", "--out", filepath.Join(t.TempDir(), "c.csv")); err == nil {
+		t.Error("a missing input file: want an error")
+	}
+}
