@@ -81,11 +81,20 @@ func repairOnce(s string) (string, Encoding) {
 	// A mojibake repair needs a word that is invalid as it stands; names
 	// written in proper Unicode have none, and skip both decoders.
 	if hasLatin1(s) && anyInvalidWord(s) {
-		if r, ok := repairMojibake(s, decodeTCVN3); ok {
-			return r, EncodingTCVN3
+		// Where both decoders give valid words, the case decides: TCVN3
+		// kept capitals in separate fonts on the same codes, so capitals
+		// reach us as lower-case glyphs, while VNI-Windows has capital
+		// glyphs (Ø, Ò, Ã) of its own. All-capital text is VNI first.
+		first, second := decodeTCVN3, decodeVNIWin
+		e1, e2 := EncodingTCVN3, EncodingVNIWin
+		if !hasLowerASCII(s) {
+			first, second, e1, e2 = second, first, e2, e1
 		}
-		if r, ok := repairMojibake(s, decodeVNIWin); ok {
-			return r, EncodingVNIWin
+		if r, ok := repairMojibake(s, first); ok {
+			return r, e1
+		}
+		if r, ok := repairMojibake(s, second); ok {
+			return r, e2
 		}
 	}
 	return repairKeys(s)
@@ -379,6 +388,16 @@ func gluedASCII(s string, start, end int) bool {
 	}
 	if end < len(s) {
 		if r, _ := utf8.DecodeRuneInString(s[end:]); isWordRune(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasLowerASCII reports whether s holds a lower-case ASCII letter.
+func hasLowerASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
 			return true
 		}
 	}

@@ -28,6 +28,8 @@ func TestRepair(t *testing.T) {
 		// VNI-Windows font mojibake.
 		{"Nguyeãn Vaên", repaired{"Nguyễn Văn", EncodingVNIWin}},
 		{"Nguyeãn Vaên Huøng", repaired{"Nguyễn Văn Hùng", EncodingVNIWin}},
+		// All capitals: TCVN3 would also decode these glyphs, VNI is meant.
+		{"CON BAØ NGUYEÃN THÒ VAÂN", repaired{"CON BÀ NGUYỄN THỊ VÂN", EncodingVNIWin}},
 		{"Tröông Thò Phöôùc", repaired{"Trương Thị Phước", EncodingVNIWin}},
 		{"Ñaëng Thuûy", repaired{"Đặng Thủy", EncodingVNIWin}},
 		// Telex residue.
