@@ -89,7 +89,7 @@ func checkGuards(a, b *Record, v Vector) GuardRails {
 	if !sameID && generations(a, b, v) {
 		g |= GuardGenerations
 	}
-	if !sameID && siblings(a, b, v) {
+	if !sameID && g&GuardGenerations == 0 && siblings(a, b, v) {
 		g |= GuardSiblings
 	}
 	return g
@@ -145,7 +145,9 @@ func siblings(a, b *Record, v Vector) bool {
 	default:
 		return false
 	}
-	if v[FieldName] == NameExact || a.Name.Family == "" || a.Name.Family != b.Name.Family {
+	// One full name with dates a typo apart (year ±1, same year) is one
+	// person; with dates years apart it is a brother named after a brother.
+	if v[FieldName] == NameExact && v[FieldBirthDate] != BirthElse || a.Name.Family == "" || a.Name.Family != b.Name.Family {
 		return false
 	}
 	return sharedHousehold(v)
@@ -169,21 +171,5 @@ func typo(a, b string) bool {
 	if vnname.IsSyllable(a) == vnname.IsSyllable(b) {
 		return false
 	}
-	return oneEdit(a, b) || oneIndel(a, b)
-}
-
-// oneIndel reports whether deleting one byte of the longer string gives
-// the shorter.
-func oneIndel(a, b string) bool {
-	if len(a) < len(b) {
-		a, b = b, a
-	}
-	if len(a) != len(b)+1 {
-		return false
-	}
-	i := 0
-	for i < len(b) && a[i] == b[i] {
-		i++
-	}
-	return a[i+1:] == b[i:]
+	return vnname.OneSlip(a, b)
 }

@@ -245,6 +245,10 @@ func standard(toks []string, joined string) (Name, Flags) {
 func givenFirst(toks []string) (j, k int) {
 	n := len(toks)
 	switch f0 := familyAt(toks, 0); {
+	case f0 == 0 && !IsSyllable(toks[0]) && nearCommonFamily(toks[0]):
+		// "Phm Đăng Sơn": a mistyped family name, not given-name-first
+		// order (a given name is a real syllable; "phm" is not).
+		return 0, 0
 	case f0 == 0:
 		for j := 1; j < n; j++ {
 			if strongFamilies[toks[j]] {
@@ -339,6 +343,48 @@ func anyToken(toks []string, f func(string) bool) bool {
 		if f(t) {
 			return true
 		}
+	}
+	return false
+}
+
+// nearCommonFamily reports whether w is one typing slip (a letter changed,
+// added, dropped or two swapped) away from a common family name.
+func nearCommonFamily(w string) bool {
+	for f := range commonFamilies {
+		if OneSlip(w, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// OneSlip reports whether a and b differ by exactly one typing slip: one
+// letter changed, added or dropped, or two neighbours swapped.
+func OneSlip(a, b string) bool {
+	if a == b {
+		return false
+	}
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	switch len(a) - len(b) {
+	case 0:
+		first, diffs := -1, 0
+		for i := 0; i < len(a); i++ {
+			if a[i] != b[i] {
+				if first < 0 {
+					first = i
+				}
+				diffs++
+			}
+		}
+		return diffs == 1 || diffs == 2 && first+1 < len(a) && a[first] == b[first+1] && a[first+1] == b[first]
+	case 1:
+		i := 0
+		for i < len(b) && a[i] == b[i] {
+			i++
+		}
+		return a[i+1:] == b[i:]
 	}
 	return false
 }

@@ -43,6 +43,9 @@ func TestParse(t *testing.T) {
 		// A given name that folds onto a family name does not reorder.
 		{"Vũ Đăng", parsed{Name{"vu", "", "dang"}, 0}},
 		{"Hà Minh Nguyên", parsed{Name{"ha", "minh", "nguyen"}, 0}},
+		// A mistyped family name is not given-name-first order.
+		{"Phm Đăng Sơn", parsed{Name{"phm", "dang", "son"}, 0}},
+		{"Nguyn Van An", parsed{Name{"nguyn", "van", "an"}, 0}},
 		{"Lan Thi Tran", parsed{Name{"tran", "thi", "lan"}, FlagReordered}},
 		{"Mai Nguyen Thi", parsed{Name{"nguyen", "thi", "mai"}, FlagReordered}},
 		{"Minh Hoang", parsed{Name{"hoang", "", "minh"}, FlagReordered}},
