@@ -5,6 +5,7 @@ import (
 	"github.com/vnhealth/mpi/matching/vnid"
 	"github.com/xrash/smetrics"
 	"math/bits"
+	"strings"
 )
 
 // Field identifies one compared attribute of a record pair.
@@ -125,6 +126,11 @@ func nameLevel(a, b *Record, prune bool) int8 {
 	// Family and given swapped between the source's fields: a form filled
 	// in the wrong boxes, not a different name.
 	if a.Name.Family != "" && a.Name.Given != "" && a.Name.Family == b.Name.Given && a.Name.Given == b.Name.Family {
+		return NameFamilyGiven
+	}
+	// The same words in another order ("Sơn Nguyễn Hoàng"): an order the
+	// parser could not undo, not another name.
+	if a.nameN > 1 && a.nameN == b.nameN && a.nameWords == b.nameWords {
 		return NameFamilyGiven
 	}
 	// Jaro-Winkler is the costly step: skip it when an upper bound on the
@@ -365,4 +371,46 @@ func addressAgree(a, b *Record) bool {
 		return shared == 1
 	}
 	return shared >= 2 && 3*shared >= 2*total
+}
+
+// oneWordApart reports whether two names have the same words but one, in
+// any order, and returns the two words that differ ("Thơ Phạm Ngọc" and
+// "Phạm Ngọc Thảo" give "tho", "thao").
+func oneWordApart(a, b *Record) (wa, wb string, ok bool) {
+	if a.nameN < 2 || a.nameN != b.nameN {
+		return "", "", false
+	}
+	x, y := a.nameWords[:a.nameN], b.nameWords[:b.nameN]
+	var hx, hy uint32
+	onlyX, onlyY := 0, 0
+	for i, j := 0, 0; i < len(x) || j < len(y); {
+		switch {
+		case j == len(y) || i < len(x) && x[i] < y[j]:
+			hx = x[i]
+			onlyX++
+			i++
+		case i == len(x) || y[j] < x[i]:
+			hy = y[j]
+			onlyY++
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	if onlyX != 1 || onlyY != 1 {
+		return "", "", false
+	}
+	return wordWithHash(a.FullName, hx), wordWithHash(b.FullName, hy), true
+}
+
+// wordWithHash returns the word of s whose hashWords hash is h.
+func wordWithHash(s string, h uint32) string {
+	var t [1]uint32
+	for w := range strings.FieldsSeq(s) {
+		if hashWords(t[:], w) == 1 && t[0] == h {
+			return w
+		}
+	}
+	return ""
 }

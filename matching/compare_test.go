@@ -63,6 +63,7 @@ func TestCompareLevels(t *testing.T) {
 		{"Huỳnh is Hoàng", []string{"full_name", "Huỳnh Văn Tâm"}, []string{"full_name", "Hoàng Văn Tâm"}, matching.FieldName, "exact"},
 		{"Võ is Vũ", []string{"full_name", "Võ Thị Mai"}, []string{"full_name", "Vũ Thị Mai"}, matching.FieldName, "exact"},
 		{"family and given in swapped fields", []string{"family_name", "anika", "given_name", "spicer"}, []string{"family_name", "spicer", "given_name", "anika"}, matching.FieldName, "family_given"},
+		{"the same words in another order", []string{"full_name", "Sơn Nguyễn Hoàng"}, []string{"full_name", "Nguyễn Hoàng Sơn"}, matching.FieldName, "family_given"},
 		{"one typo in given name", []string{"full_name", "Trần Minh Khoa"}, []string{"full_name", "Trần Minh Khao"}, matching.FieldName, "jw_high"},
 		{"different people", []string{"full_name", "Trần Minh Khoa"}, []string{"full_name", "Lê Thị Hồng"}, matching.FieldName, "else"},
 		{"name missing", []string{"full_name", "Trần Minh Khoa"}, []string{"gender", "M"}, matching.FieldName, "missing"},

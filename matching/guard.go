@@ -115,6 +115,12 @@ func twins(a, b *Record, v Vector) bool {
 	if a.Birth.Year == 0 || a.Birth.Year != b.Birth.Year {
 		return false
 	}
+	// Names one word apart in any order, under one roof: twins whose
+	// name order a source got wrong ("Thơ Phạm Ngọc", "Phạm Ngọc Thảo").
+	if wa, wb, ok := oneWordApart(a, b); ok && endWord(a.FullName, wa) && endWord(b.FullName, wb) &&
+		!typo(wa, wb) && sharedHousehold(v) && closeDates(v) {
+		return true
+	}
 	// Twins may be named Vy and Vi: one name to the comparators, two
 	// spellings here.
 	ga, gb := a.given(), b.given()
@@ -172,4 +178,22 @@ func typo(a, b string) bool {
 		return false
 	}
 	return vnname.OneSlip(a, b)
+}
+
+// closeDates reports whether two birth dates agree as twins' do, allowing
+// for a typo: the same date, day and month swapped, the same month, or one
+// side knowing only the year.
+func closeDates(v Vector) bool {
+	switch v[FieldBirthDate] {
+	case BirthExact, BirthTransposed, BirthYearMonth, BirthYearOnly:
+		return true
+	}
+	return false
+}
+
+// endWord reports whether w is the first or the last word of name: where a
+// given name stands in either order. A changed middle name ("Thị" for
+// "Văn") is a clerk's error, not a twin.
+func endWord(name, w string) bool {
+	return w != "" && (strings.HasPrefix(name, w+" ") || strings.HasSuffix(name, " "+w))
 }

@@ -61,6 +61,12 @@ func TestGuardRails(t *testing.T) {
 			[]string{"siblings"},
 		},
 		{
+			"twins, one name written given-first",
+			[]string{"full_name", "Thơ Phạm Ngọc", "birth_date", "13/04/2002", "phone", "0791514513", "ward", "28891"},
+			[]string{"full_name", "Phạm Ngọc Thảo", "birth_date", "200204130000", "phone", "0791514513", "ward", "28891"},
+			[]string{"twins"},
+		},
+		{
 			"twins",
 			[]string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321", "province", "79", "address", "45 Lê Lợi", "gender", "M"},
 			[]string{"full_name", "Lê Văn Lân", "birth_date", "2010-09-09", "phone", "0987654321", "province", "79", "address", "45 Lê Lợi", "gender", "M"},
@@ -98,6 +104,7 @@ func TestGuardRailsDoNotFire(t *testing.T) {
 		{"given name typo, one household, same BHXH number", []string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321", "insurance_no", "HS4797912345678"}, []string{"full_name", "Lê Văn Lonh", "birth_date", "2010-09-09", "phone", "0987654321", "insurance_no", "7912345678"}},
 		{"a given name mistyped into a non-word", []string{"full_name", "Lâm Minh Phi", "birth_date", "1956-11-13", "phone", "0985137420", "ward", "00628"}, []string{"full_name", "Lâm Minh Pih", "birth_date", "13/11/1956", "phone", "0985137420", "ward", "00628"}},
 		{"a doubled letter", []string{"full_name", "Nguyễn Xuân Bình", "birth_date", "2004-10-20", "phone", "0931856833"}, []string{"full_name", "Nguyễn Xuân Bìnnh", "birth_date", "20/10/2004", "phone", "0931856833"}},
+		{"the same words in another order", []string{"full_name", "Sơn Nguyễn Hoàng", "birth_date", "27/04/2005", "phone", "0760585069"}, []string{"full_name", "Nguyễn Hoàng Sơn", "birth_date", "2005-04-27", "phone", "0760585069"}},
 		{"given name differs but same CCCD", []string{"full_name", "Lê Văn Long", "birth_date", "2010-09-09", "phone", "0987654321", "citizen_id", "079210001234"}, []string{"full_name", "Lê Văn Lonh", "birth_date", "2010-09-09", "phone", "0987654321", "citizen_id", "079210001234"}},
 	}
 	for _, tt := range tests {

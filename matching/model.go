@@ -193,6 +193,23 @@ func (m *Model) Init() error {
 	return nil
 }
 
+// ForPopulation returns a copy of the model whose prior is scaled to a
+// population of n records. The prior is the chance that two records drawn
+// at random are one person; with a fixed number of records per person it
+// falls as 1/n, so a model estimated on 50,000 records overstates it for a
+// million by a factor of twenty — the more people, the more namesakes. A
+// model without a training record count is returned unchanged.
+func (m *Model) ForPopulation(n int) *Model {
+	c := *m
+	if m.Training == nil || m.Training.Records <= 1 || n <= 1 || n == m.Training.Records {
+		return &c
+	}
+	c.Prior = m.Prior * float64(m.Training.Records-1) / float64(n-1)
+	c.Prior = max(1e-15, min(0.5, c.Prior))
+	c.priorWeight = logit2(c.Prior)
+	return &c
+}
+
 // Weight returns log2(m/u) of a field's level; 0 for Missing.
 func (m *Model) Weight(f Field, level int8) float64 {
 	if level < 0 {

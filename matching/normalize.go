@@ -53,6 +53,7 @@ func Normalize(raw *Raw) Record {
 		r.Name, r.FullName, r.NameFlags = vnname.ParsePartsJoined(raw.FamilyName, raw.MiddleName, raw.GivenName)
 	}
 	r.givenSpelling = givenSpelling(raw, r.Name)
+	r.nameN = uint8(hashWords(r.nameWords[:], r.FullName))
 	r.letters = letterCounts(r.FullName)
 
 	sex, err := ParseSex(raw.Gender)
@@ -102,15 +103,21 @@ func Normalize(raw *Raw) Record {
 	return r
 }
 
-// addressTokens fills t with the sorted, distinct FNV-1a hashes of the
-// first space-separated tokens of a folded address and returns how many
-// there are.
+// addressTokens fills t with the sorted, distinct hashes of the first
+// tokens of a folded address and returns how many there are.
 func addressTokens(t *[maxAddrTokens]uint32, addr string) uint8 {
+	n := hashWords(t[:], addr)
+	return uint8(len(slices.Compact(t[:n])))
+}
+
+// hashWords fills t with the FNV-1a hashes of the first len(t) words of a
+// folded string, sorted, and returns how many there are.
+func hashWords(t []uint32, s string) int {
 	n := 0
 	const offset = uint32(2166136261)
 	h, in := offset, false
-	for i := 0; i <= len(addr) && n < maxAddrTokens; i++ {
-		if i == len(addr) || addr[i] == ' ' {
+	for i := 0; i <= len(s) && n < len(t); i++ {
+		if i == len(s) || s[i] == ' ' {
 			if in {
 				t[n] = h
 				n++
@@ -118,14 +125,12 @@ func addressTokens(t *[maxAddrTokens]uint32, addr string) uint8 {
 			h, in = offset, false
 			continue
 		}
-		h ^= uint32(addr[i])
+		h ^= uint32(s[i])
 		h *= 16777619
 		in = true
 	}
-	s := t[:n]
-	slices.Sort(s)
-	s = slices.Compact(s)
-	return uint8(len(s))
+	slices.Sort(t[:n])
+	return n
 }
 
 func normalizeProvince(r *Record, s string) string {

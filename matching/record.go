@@ -23,6 +23,11 @@ type Record struct {
 	// givenSpelling is the given name before regional-variant classes
 	// ("vy", where Name.Given is "vi"); see givenSpelling.
 	givenSpelling string
+	// nameWords holds the sorted FNV hashes of FullName's words (a
+	// multiset: "van van tung" keeps both), nameN how many: word order
+	// does not matter to them.
+	nameWords [maxNameWords]uint32
+	nameN     uint8
 	// letters counts the bytes of FullName by letter (a–z, then one count
 	// for everything else), one byte per count packed into four words, so
 	// that Compare can bound Jaro-Winkler from above in a few instructions.
@@ -64,6 +69,9 @@ type Record struct {
 	// out of the record (and so weigh nothing) rather than guessed.
 	Issues []Issue
 }
+
+// maxNameWords bounds the name words compared regardless of order.
+const maxNameWords = 8
 
 // maxAddrTokens bounds the address tokens compared; longer addresses are
 // compared on their first tokens (house number, street, hamlet come first).

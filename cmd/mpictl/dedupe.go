@@ -51,6 +51,8 @@ func runDedupe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	recs := l.records
+	// The prior depends on how many records there are: scale it to this file.
+	model = model.ForPopulation(len(recs))
 
 	var ix *blocking.Index
 	_ = ph.run("block", func() error {

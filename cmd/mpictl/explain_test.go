@@ -12,8 +12,8 @@ const twoRecordsNDJSON = `{"source":"BV01","local_id":"1","full_name":"NGUYỄN 
 `
 
 const twinsCSV = `source,local_id,full_name,birth_date,phone,address,province
-BV01,1,Lê Văn Long,2015-09-09,0987654321,45 Lê Lợi,79
-BV01,2,Lê Văn Lân,09/09/2015,0987654321,45 Lê Lợi,79
+BV01,1,Lê Văn Long,2015-09-09,0983172645,45 Lê Lợi,79
+BV01,2,Lê Văn Lân,09/09/2015,0983172645,45 Lê Lợi,79
 `
 
 func TestExplainText(t *testing.T) {
