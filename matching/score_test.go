@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -203,4 +204,25 @@ func FuzzParseModel(f *testing.F) {
 			t.Fatalf("probability %v", s.Probability())
 		}
 	})
+}
+
+func TestForPopulation(t *testing.T) {
+	t.Parallel()
+	m := matching.DefaultModel()
+	n := m.Training.Records
+	big := m.ForPopulation(20 * n)
+	if got, want := big.Prior/m.Prior, float64(n-1)/float64(20*n-1); math.Abs(got/want-1) > 1e-9 {
+		t.Errorf("prior scaled by %g, want %g", got, want)
+	}
+	if same := m.ForPopulation(n); same.Prior != m.Prior {
+		t.Errorf("the training population changed the prior: %g vs %g", same.Prior, m.Prior)
+	}
+	a := norm("full_name", "Nguyễn Văn Hùng", "birth_date", "1985-03-12", "province", "01")
+	b := norm("full_name", "Nguyễn Văn Hùng", "birth_date", "12/03/1985", "province", "01")
+	if ws, wb := m.Score(&a, &b).Weight, big.Score(&a, &b).Weight; !(wb < ws) {
+		t.Errorf("a bigger population should make a name-and-date pair less likely: %g vs %g", wb, ws)
+	}
+	if m.Prior != matching.DefaultModel().Prior {
+		t.Error("ForPopulation changed the model it was called on")
+	}
 }

@@ -50,7 +50,8 @@ func runAccuracy(_ context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := measureAccuracy(model, l.records, truth, *sample, *seed)
+	// As dedupe does: the prior scaled to this file's number of records.
+	rep, err := measureAccuracy(model.ForPopulation(len(l.records)), l.records, truth, *sample, *seed)
 	if err != nil {
 		return err
 	}
