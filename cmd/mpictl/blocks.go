@@ -109,14 +109,18 @@ func writeBlockTable(w io.Writer, st *blocking.Stats) error {
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "rule\tkeyed\tblocks\tp50\tp90\tp99\tmax\tpairs\treduction\tcompleteness\tcapped\t")
+	fmt.Fprintln(tw, "rule\tkeyed\tblocks\tp50\tp90\tp99\tmax\tpairs\treduction\tcompleteness\tcapped\tsplit (largest)\t")
 	line := func(rs blocking.RuleStats) {
 		compl := "-"
 		if st.Truth {
 			compl = strconv.FormatFloat(rs.Completeness, 'f', 4, 64)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.6f\t%s\t%s\t\n",
-			rs.Rule, rs.Keyed, rs.Blocks, rs.P50, rs.P90, rs.P99, rs.Max, rs.Pairs, rs.Reduction, compl, cappedText(rs.Capped))
+		split := "0"
+		if rs.Split > 0 {
+			split = fmt.Sprintf("%d (%d)", rs.Split, rs.SplitMax)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.6f\t%s\t%s\t%s\t\n",
+			rs.Rule, rs.Keyed, rs.Blocks, rs.P50, rs.P90, rs.P99, rs.Max, rs.Pairs, rs.Reduction, compl, cappedText(rs.Capped), split)
 	}
 	for _, rs := range st.Rules {
 		line(rs)
