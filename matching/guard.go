@@ -117,7 +117,8 @@ func twins(a, b *Record, v Vector) bool {
 	}
 	// Names one word apart in any order, under one roof: twins whose
 	// name order a source got wrong ("Thơ Phạm Ngọc", "Phạm Ngọc Thảo").
-	if wa, wb, ok := oneWordApart(a, b); ok && endWord(a.FullName, wa) && endWord(b.FullName, wb) &&
+	// (Three words or more: with two, the rule above has said all.)
+	if wa, wb, ok := oneWordApart(a, b); ok && a.nameN >= 3 && endWord(a.FullName, wa) && endWord(b.FullName, wb) &&
 		!typo(wa, wb) && sharedHousehold(v) && closeDates(v) {
 		return true
 	}
