@@ -10,34 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/vnhealth/mpi/matching/synth"
 )
-
-// genFiles writes a small synthetic population into dir.
-func genFiles(t *testing.T, dir string, persons int) (records, truth string) {
-	t.Helper()
-	recs, err := synth.Generate(synth.Options{Persons: persons, Seed: 11})
-	if err != nil {
-		t.Fatal(err)
-	}
-	records, truth = filepath.Join(dir, "records.csv"), filepath.Join(dir, "truth.csv")
-	for path, write := range map[string]func(*os.File) error{
-		records: func(f *os.File) error { return synth.WriteRecords(f, recs) },
-		truth:   func(f *os.File) error { return synth.WriteTruth(f, recs) },
-	} {
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := write(f); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return records, truth
-}
 
 func readCSV(t *testing.T, path string) [][]string {
 	t.Helper()
@@ -56,7 +29,7 @@ func readCSV(t *testing.T, path string) [][]string {
 func TestDedupe(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	records, truth := genFiles(t, dir, 800)
+	records, truth, _ := writePopulation(t, dir, 800, 11)
 	clusters, review := filepath.Join(dir, "clusters.csv"), filepath.Join(dir, "review.csv")
 	_, summary, err := runCmd(t, "", "dedupe", "--in", records, "--out", clusters, "--review-out", review)
 	if err != nil {

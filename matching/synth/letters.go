@@ -77,6 +77,18 @@ func compose(row, tone int, upper bool) rune {
 	return '?'
 }
 
+// base returns the letter's ASCII base, in its case: ễ -> e, Đ -> D.
+func (l letter) base() byte {
+	c := byte('d')
+	if l.row != rowDD {
+		c = rowBase[l.row]
+	}
+	if l.upper {
+		c -= 'a' - 'A'
+	}
+	return c
+}
+
 // stripMarks removes every Vietnamese diacritic: "Nguyễn Đức" -> "Nguyen Duc".
 func stripMarks(s string) string {
 	var b strings.Builder
@@ -87,14 +99,7 @@ func stripMarks(s string) string {
 			b.WriteRune(r)
 			continue
 		}
-		c := byte('d')
-		if l.row != rowDD {
-			c = rowBase[l.row]
-		}
-		if l.upper {
-			c -= 'a' - 'A'
-		}
-		b.WriteByte(c)
+		b.WriteByte(l.base())
 	}
 	return b.String()
 }
@@ -163,14 +168,7 @@ func vniResidue(s string) string {
 			b.WriteRune(r)
 			continue
 		}
-		base := byte('d')
-		if l.row != rowDD {
-			base = rowBase[l.row]
-		}
-		if l.upper {
-			base -= 'a' - 'A'
-		}
-		b.WriteByte(base)
+		b.WriteByte(l.base())
 		b.WriteString(vniShape[l.row])
 		b.WriteString(vniTone[l.tone])
 	}
