@@ -109,7 +109,9 @@ func convertFebrl(r io.Reader, source string, emit func(matching.Raw, string) er
 		}
 		id := cols[0]
 		parts := strings.Split(id, "-")
-		if len(parts) < 3 || parts[0] != "rec" {
+		ok := len(parts) >= 3 && parts[0] == "rec" && parts[1] != "" &&
+			(len(parts) == 3 && parts[2] == "org" || len(parts) == 4 && parts[2] == "dup" && parts[3] != "")
+		if !ok {
 			return fmt.Errorf("line %d: field rec_id: not rec-N-org or rec-N-dup-K", line)
 		}
 		addr := strings.Join(nonEmpty(cols[3], cols[4], cols[5], cols[6], cols[7]), " ")

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vnhealth/mpi/matching"
 )
 
 // TestFEBRLEndToEnd converts FEBRL data, trains a model on it without
@@ -59,4 +61,26 @@ func mustRun(t *testing.T, args ...string) string {
 		t.Fatalf("mpictl %s: %v\n%s", strings.Join(args, " "), err, errOut)
 	}
 	return out
+}
+
+// FuzzConvertFebrl feeds arbitrary text to the FEBRL converter: it returns
+// records or an error naming a line, and never panics.
+func FuzzConvertFebrl(f *testing.F) {
+	header := strings.Join(febrlColumns, ", ") + "\n"
+	f.Add(header + "rec-1-org, mitchell, green, 7, wallaby place, delmar, cleveland, 2119, sa, 19560409, 1804974\n")
+	f.Add(header + "rec-1-dup-0, , , , , , , , , , \r\n")
+	f.Add("rec_id\nrec-1\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		n := 0
+		err := convertFebrl(strings.NewReader(in), "febrl-x", func(r matching.Raw, person string) error {
+			if r.LocalID == "" || person == "" {
+				t.Fatalf("record without an ID or a person: %+v %q", r, person)
+			}
+			n++
+			return nil
+		})
+		if err != nil && !strings.HasPrefix(err.Error(), "line ") && !strings.Contains(err.Error(), "token too long") {
+			t.Fatalf("error %q names no line", err)
+		}
+	})
 }
