@@ -350,8 +350,10 @@ func addressAgree(a, b *Record) bool {
 	if total == 0 {
 		return false
 	}
-	// The shared tokens are at most the common signature bits.
-	if up := bits.OnesCount64(a.addrSig & b.addrSig); up < 2 && total > 1 || 3*up < 2*total || up == 0 {
+	// The shared tokens are at most the common signature bits, plus the
+	// tokens that share a bit with another token of the same record.
+	extra := min(int(a.addrN)-bits.OnesCount64(a.addrSig), int(b.addrN)-bits.OnesCount64(b.addrSig))
+	if up := bits.OnesCount64(a.addrSig&b.addrSig) + extra; up < 2 && total > 1 || 3*up < 2*total || up == 0 {
 		return false
 	}
 	shared := 0

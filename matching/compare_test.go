@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vnhealth/mpi/matching"
+	"github.com/vnhealth/mpi/matching/synth"
 )
 
 // norm normalizes a raw record built from key=value pairs.
@@ -156,4 +157,45 @@ func FuzzCommonLetters(f *testing.F) {
 			t.Fatalf("commonLetters = %d, want %d", got, want)
 		}
 	})
+}
+
+// TestScoreIsSymmetric scores generated pairs and hand-made ones both ways:
+// the order of two records must never change a score.
+func TestScoreIsSymmetric(t *testing.T) {
+	t.Parallel()
+	model := matching.DefaultModel()
+	recs := []matching.Record{
+		norm("family_name", "Vũ", "middle_name", "Minh", "given_name", "Thảo", "birth_date", "1990"),
+		norm("full_name", "Thảo Vũ Minh", "birth_date", "1990"),
+		norm("family_name", "anika", "given_name", "spicer"),
+		norm("family_name", "spicer", "given_name", "anika"),
+		norm("full_name", "Sơn Nguyễn Hoàng", "phone", "0760585069"),
+		norm("full_name", "Nguyễn Hoàng Sơn", "phone", "0760585069"),
+	}
+	gen, err := synth.Generate(synth.Options{Persons: 300, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range gen {
+		recs = append(recs, matching.Normalize(&gen[i].Raw))
+	}
+	for i := range recs {
+		for j := i + 1; j < len(recs) && j < i+40; j++ {
+			x, y := model.Score(&recs[i], &recs[j]), model.Score(&recs[j], &recs[i])
+			if x != y {
+				t.Fatalf("pair %d,%d: %+v one way, %+v the other", i, j, x, y)
+			}
+		}
+	}
+}
+
+// TestAddressHashCollision: two tokens of one address that share a
+// signature bit must not make the address disagree with itself.
+func TestAddressHashCollision(t *testing.T) {
+	t.Parallel()
+	model := matching.DefaultModel()
+	a := norm("address", "so5 so10", "province", "01")
+	if got := model.Explain(&a, &a).Fields[matching.FieldAddress].Level; got != "address" {
+		t.Errorf("an address compared with itself: level %q, want address", got)
+	}
 }

@@ -141,3 +141,12 @@ func draw(rng *rand.Rand, p []float64) int8 {
 	}
 	return int8(len(p) - 1)
 }
+
+func TestRoundProbStaysInside(t *testing.T) {
+	t.Parallel()
+	for _, p := range []float64{0.99999998, 0.9999995, 1e-9, 0.5, 0.123456789} {
+		if r := matching.RoundProb(p); !(r > 0 && r < 1) || math.Abs(r-p) > 1e-6*max(p, 1-p) {
+			t.Errorf("roundProb(%v) = %v", p, r)
+		}
+	}
+}

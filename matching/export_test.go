@@ -24,3 +24,6 @@ func CommonLetters(a, b string) int {
 
 // Typo exposes typo.
 var Typo = typo
+
+// RoundProb exposes roundProb.
+var RoundProb = roundProb

@@ -50,7 +50,7 @@ func (m *Model) Score(a, b *Record) Score {
 			w += m.weights[f][v[f]]
 		}
 		if f == FieldName {
-			fam, giv := m.tfAdjust(a, v[f])
+			fam, giv := m.tfAdjust(a, b, v[f])
 			w += fam
 			w += giv
 		}
@@ -66,18 +66,25 @@ func (m *Model) Score(a, b *Record) Score {
 func (s Score) Probability() float64 { return probability(s.Weight) }
 
 // tfAdjust returns the family and given term-frequency adjustments of a
-// name level: log2(ū / tf(value)) for each part that agrees exactly, where
-// ū is the chance that two random records agree on that part. Summed with
-// the level weight it turns the average agreement into the agreement on
-// this particular name.
-func (m *Model) tfAdjust(a *Record, level int8) (family, given float64) {
+// name level: log2(ū / tf(value)) for each part that agrees exactly on both
+// records, where ū is the chance that two random records agree on that
+// part. Summed with the level weight it turns the average agreement into
+// the agreement on this particular name. Parts that agree only after a swap
+// or a reordering get none, so the score does not depend on which record
+// comes first.
+func (m *Model) tfAdjust(a, b *Record, level int8) (family, given float64) {
 	switch level {
-	case NameExact, NameFamilyGiven:
-		return m.family.of(a.Name.Family), m.given.of(a.Name.Given)
-	case NameGiven:
-		return 0, m.given.of(a.Name.Given)
+	case NameExact, NameFamilyGiven, NameGiven:
+	default:
+		return 0, 0
 	}
-	return 0, 0
+	if f := a.Name.Family; f != "" && f == b.Name.Family && level != NameGiven {
+		family = m.family.of(f)
+	}
+	if g := a.Name.Given; g != "" && g == b.Name.Given {
+		given = m.given.of(g)
+	}
+	return family, given
 }
 
 // tfMaxAdjust bounds a term-frequency adjustment in bits. Without a bound a
@@ -164,7 +171,7 @@ func (m *Model) Explain(a, b *Record) Explanation {
 			fe.Level, fe.M, fe.U, fe.Weight = lp.Level, lp.M, lp.U, m.weights[f][l]
 		}
 		if f == FieldName {
-			fam, giv := m.tfAdjust(a, s.Vector[f])
+			fam, giv := m.tfAdjust(a, b, s.Vector[f])
 			fe.TFAdjustment = fam + giv
 			if fam != 0 || giv != 0 {
 				fe.TFDetail = &TFDetail{Family: fam, Given: giv}

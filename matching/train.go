@@ -215,7 +215,7 @@ func Train(recs []Record, candidates [][2]int32, passes []Pass, opt TrainOptions
 	for f := range NumFields {
 		fp := FieldParams{Field: fieldNames[f]}
 		for l, name := range levelNames[f] {
-			fp.Levels = append(fp.Levels, LevelParams{Level: name, M: roundSig(m[f][l], 6), U: roundSig(u[f][l], 6)})
+			fp.Levels = append(fp.Levels, LevelParams{Level: name, M: roundProb(m[f][l]), U: roundProb(u[f][l])})
 		}
 		model.Fields = append(model.Fields, fp)
 	}
@@ -263,4 +263,13 @@ func comparePairs(recs []Record, pairs [][2]int32, limit int) []Pattern {
 		counts[Compare(&recs[p[0]], &recs[p[1]])]++
 	}
 	return patternsOf(counts)
+}
+
+// roundProb rounds a probability to six significant digits of itself or of
+// its complement, whichever is smaller, so that 0.99999998 stays below 1.
+func roundProb(p float64) float64 {
+	if p > 0.5 {
+		return 1 - roundSig(1-p, 6)
+	}
+	return roundSig(p, 6)
 }

@@ -164,6 +164,9 @@ func measureAccuracy(model *matching.Model, recs []matching.Record, truth map[[2
 			return nil, fmt.Errorf("record %s/%s is not in the truth file", recs[i].Source, recs[i].LocalID)
 		}
 		rows[i] = t
+		if t.person == "" {
+			continue // no truth for this record: in no pair
+		}
 		byPerson[t.person] = append(byPerson[t.person], i)
 		if t.household != "" {
 			byHousehold[t.household] = append(byHousehold[t.household], i)

@@ -19,8 +19,9 @@ func runExplain(_ context.Context, e env, args []string) error {
 	fs.SetOutput(e.stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
 	modelPath := fs.String("model", "", "model file (default: the embedded model)")
+	records := fs.Int("records", 0, "score as among this many records, as dedupe does for its file (default: the model's training population)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: mpictl explain [--json] [--model F] < two-records.{ndjson,csv}")
+		fmt.Fprintln(e.stderr, "usage: mpictl explain [--json] [--model F] [--records N] < two-records.{ndjson,csv}")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -32,6 +33,9 @@ func runExplain(_ context.Context, e env, args []string) error {
 	model, err := loadModel(*modelPath)
 	if err != nil {
 		return err
+	}
+	if *records > 0 {
+		model = model.ForPopulation(*records)
 	}
 	l, err := normalizeAll(e.stdin)
 	if err != nil {

@@ -90,3 +90,23 @@ func TestExplainErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestExplainRecords: among more records a name-and-date agreement is
+// weaker evidence, as dedupe scores it for a big file.
+func TestExplainRecords(t *testing.T) {
+	t.Parallel()
+	prob := func(args ...string) float64 {
+		out, _, err := runCmd(t, twoRecordsNDJSON, append([]string{"explain", "--json"}, args...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct{ Probability float64 }
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		return got.Probability
+	}
+	if small, big := prob(), prob("--records", "100000000"); !(big < small) {
+		t.Errorf("probability among 10^8 records %v, default %v: want lower", big, small)
+	}
+}
