@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/vnhealth/mpi/matching"
+	"github.com/vnhealth/mpi/matching/vnid"
 )
 
 // Options tune Build. The zero value is usable.
@@ -189,10 +190,14 @@ func pairVeto(model *matching.Model, x, y *matching.Record, conflictBits float64
 	if s.Guards != 0 {
 		return ReasonGuardRail, s.Guards
 	}
-	// A lifelong identifier that disagrees (beyond a one-digit typo) is a
-	// conflict whatever the other fields say: one person has one BHXH
-	// number and one citizen ID of each kind.
-	if s.Vector[matching.FieldInsurance] == 1 || s.Vector[matching.FieldCitizenID] == 2 {
+	// A lifelong identifier that disagrees is a conflict whatever the other
+	// fields say: one person has one BHXH number, and one citizen ID of each
+	// kind (two valid, different CCCDs or CMNDs already fire a guard rail,
+	// and one digit apart is left to the weights as a typo). Opaque IDs
+	// — foreign numbers, FEBRL's soc_sec_id — carry no structure to trust:
+	// their disagreement is weight evidence only.
+	if s.Vector[matching.FieldInsurance] == 1 ||
+		s.Vector[matching.FieldCitizenID] == 2 && x.CitizenID.Kind != vnid.KindOpaque {
 		return ReasonIdentifier, 0
 	}
 	if s.Weight-model.PriorWeight() < -conflictBits {

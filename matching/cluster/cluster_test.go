@@ -138,3 +138,19 @@ func TestCompatible(t *testing.T) {
 		t.Errorf("one CCCD and none: reason %v, want compatible", r)
 	}
 }
+
+func TestBuildLeavesOpaqueIDsToTheWeights(t *testing.T) {
+	t.Parallel()
+	model := matching.DefaultModel()
+	// FEBRL-style: soc_sec_id is an opaque number that the data corrupts.
+	a := matching.Raw{FamilyName: "nevin", GivenName: "maya", BirthDate: "19220204", CitizenID: "9920408", Address: "351 rapanea street chelsea house evanston 2033"}
+	b := matching.Raw{FamilyName: "nevin", GivenName: "maya", BirthDate: "19220204", CitizenID: "5095261", Address: "351 rapanea street chelseahouse evanston 2033"}
+	c := a
+	c.CitizenID = ""
+	rs := recs(a, c, b)
+	es := []cluster.Edge{{A: 0, B: 1, Weight: 30}, {A: 1, B: 2, Weight: 29}}
+	res := cluster.Build(model, rs, es, cluster.Options{})
+	if res.Cluster[0] != res.Cluster[2] || len(res.Held) != 0 {
+		t.Errorf("clusters %v, held %+v: two opaque IDs should not veto", res.Cluster, res.Held)
+	}
+}

@@ -12,7 +12,8 @@
 //     newborn placeholder; twins; two generations; siblings) — so no cluster
 //     ever holds two different valid citizen IDs;
 //   - no pair may hold two different social insurance (BHXH) numbers, or
-//     two different citizen IDs of one kind (beyond a one-digit typo);
+//     two different Vietnamese citizen IDs of one kind (beyond a one-digit
+//     typo; opaque IDs such as passports are weight evidence only);
 //   - no pair may carry strong evidence against a match: a pair whose field
 //     weights sum below −ConflictBits (the records disagree, as opposed to
 //     merely sharing little) vetoes the merge;
