@@ -21,6 +21,12 @@
 //	               birth year)
 //	name_province  the sorted words of the full name + province (no or a
 //	               wrong birth date, names in any order)
+//	address        the first three non-administrative words of the address
+//	               (house number and street): one address's records whose
+//	               names and dates were mangled. Added last: it raised pairs
+//	               completeness on FEBRL 4 from 0.9958 to 0.9978, FEBRL 3
+//	               0.9893 → 0.9914, 1 M generated records 0.9970 → 0.9976,
+//	               for 13 % more pairs (18.3 M → 20.6 M at 1 M records).
 //
 // # Why these rules
 //
@@ -61,6 +67,7 @@
 //	date_province  sex, ward
 //	day_given      sex, family initial, birth decade
 //	name_province  sex, birth decade, ward
+//	address        province, family initial, birth decade
 //
 // Records missing a component form a part of their own. No rule is split
 // by what its purpose says may differ (given_year, for moves, never by

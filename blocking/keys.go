@@ -37,17 +37,21 @@ const (
 	// RuleNameProvince: the sorted words of the full name + province
 	// (missing or wrong birth dates, names in any order).
 	RuleNameProvince
+	// RuleAddress: the first words of the address that are not
+	// administrative (house number and street: "261 quang trung"): the
+	// records of one address whose names and dates were mangled.
+	RuleAddress
 	// NumRules is the number of rules.
 	NumRules
 )
 
 var ruleNames = [NumRules]string{
 	"year_province", "citizen_id", "insurance", "phone", "given_year",
-	"date_family", "date_province", "day_given", "name_province",
+	"date_family", "date_province", "day_given", "name_province", "address",
 }
 
 // prefixes start every key of a rule, so keys of different rules never meet.
-var prefixes = [NumRules]string{"yp:", "id:", "si:", "ph:", "gy:", "df:", "dp:", "dg:", "np:"}
+var prefixes = [NumRules]string{"yp:", "id:", "si:", "ph:", "gy:", "df:", "dp:", "dg:", "np:", "ad:"}
 
 func (r Rule) String() string {
 	if r < NumRules {
@@ -128,8 +132,57 @@ func Keys(dst []string, r *matching.Record) []string {
 	if name && given != "" && prov != "" {
 		dst = append(dst, prefixes[RuleNameProvince]+sortedWords(r.FullName)+":"+prov)
 	}
+	if a := addressKey(r.Address); a != "" {
+		dst = append(dst, prefixes[RuleAddress]+a)
+	}
 	return dst
 }
+
+// addressWords is how many non-administrative words make an address key.
+const addressWords = 3
+
+// addressKey returns the first addressWords words of a folded address that
+// are not administrative words (số, đường, thôn, xã, street, road, …), or ""
+// when there are fewer, or when they hold no letter or no digit: a house
+// number and a street, not a bare hamlet or village name shared by
+// thousands.
+func addressKey(addr string) string {
+	var buf [addressWords]string
+	w := buf[:0]
+	letter, digit := false, false
+	for f := range strings.FieldsSeq(addr) {
+		if adminWords[f] {
+			continue
+		}
+		for i := 0; i < len(f); i++ {
+			if f[i] >= '0' && f[i] <= '9' {
+				digit = true
+			} else {
+				letter = true
+			}
+		}
+		if w = append(w, f); len(w) == addressWords {
+			break
+		}
+	}
+	if len(w) < addressWords || !letter || !digit {
+		return ""
+	}
+	return strings.Join(w, " ")
+}
+
+// adminWords are the administrative and street-type words of Vietnamese and
+// English addresses, folded, with their abbreviations.
+var adminWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`so duong d pho ngo ngach hem kiet thon th ap a xom ban buon khu kp to tdp
+		xa x phuong p thi tran tt tinh t thanh tp quan q huyen h thi xa tx khom lo
+		street st road rd place pl avenue ave crescent cres close cl court ct drive dr lane ln way
+		circuit cct parade pde terrace tce highway hwy boulevard blvd unit flat apartment aprt`) {
+		m[w] = true
+	}
+	return m
+}()
 
 func twoDigits(v uint8) string {
 	return string([]byte{'0' + v/10%10, '0' + v%10})
@@ -180,6 +233,8 @@ func (r Rule) Fields() []matching.Field {
 		return []matching.Field{matching.FieldBirthDate, matching.FieldAddress}
 	case RuleDayGiven:
 		return []matching.Field{matching.FieldName, matching.FieldBirthDate, matching.FieldAddress}
+	case RuleAddress:
+		return []matching.Field{matching.FieldAddress}
 	case RuleNameProvince:
 		return []matching.Field{matching.FieldName, matching.FieldAddress}
 	}

@@ -132,3 +132,20 @@ func FuzzKeys(f *testing.F) {
 		}
 	})
 }
+
+func TestAddressKey(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"so 261 duong quang trung phuong 5":        "261 quang trung",
+		"261 d quang trung p 5":                    "261 quang trung",
+		"2 quiros street naranda arana hills 2250": "2 quiros naranda",
+		"thon trung xa lam trach":                  "", // no house number: a hamlet shared by thousands
+		"ap 9":                                     "", // too short
+		"":                                         "",
+	}
+	for in, want := range tests {
+		if got := addressKey(in); got != want {
+			t.Errorf("addressKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

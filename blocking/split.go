@@ -36,7 +36,10 @@ var splits = [NumRules][]component{
 	RuleDateProvince: {sexOf, wardOf},
 	RuleDayGiven:     {sexOf, familyInitial, birthDecade},
 	RuleNameProvince: {sexOf, birthDecade, wardOf},
+	RuleAddress:      {provinceOf, familyInitial, birthDecade},
 }
+
+func provinceOf(r *matching.Record) string { return province(r) }
 
 func familyInitial(r *matching.Record) string {
 	if junkName(r) || r.Name.Family == "" {
