@@ -50,7 +50,7 @@ func runDedupe(ctx context.Context, e env, args []string) error {
 	}); err != nil {
 		return err
 	}
-	recs := l.records
+	recs := latestVersions(l)
 	// The prior depends on how many records there are: scale it to this file.
 	model = model.ForPopulation(len(recs))
 
@@ -104,6 +104,28 @@ func runDedupe(ctx context.Context, e env, args []string) error {
 		ph.summary(w)
 	}
 	return nil
+}
+
+// latestVersions keeps one record per (source, local_id): the last in the
+// file, as a later row is a newer version of the same source record. The
+// versions dropped are counted with the rejected rows.
+func latestVersions(l *loaded) []matching.Record {
+	type key struct{ source, id string }
+	last := make(map[key]int, len(l.records))
+	for i := range l.records {
+		last[key{l.records[i].Source, l.records[i].LocalID}] = i
+	}
+	if len(last) == len(l.records) {
+		return l.records
+	}
+	out := make([]matching.Record, 0, len(last))
+	for i := range l.records {
+		if last[key{l.records[i].Source, l.records[i].LocalID}] == i {
+			out = append(out, l.records[i])
+		}
+	}
+	l.rejected["source+local_id: an earlier version, replaced by a later row"] += len(l.records) - len(out)
+	return out
 }
 
 // scored is the outcome of scoring every candidate pair.

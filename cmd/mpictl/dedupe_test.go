@@ -90,3 +90,29 @@ func TestDedupeUsage(t *testing.T) {
 		t.Error("a missing input file: want an error")
 	}
 }
+
+// TestDedupeKeepsTheLatestVersion: a source record sent twice is one record
+// (the later row), and the summary counts the earlier version.
+func TestDedupeKeepsTheLatestVersion(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "records.csv")
+	data := "source,local_id,full_name,birth_date\n" +
+		"BV01,1,Nguyễn Văn An,1990-05-07\n" +
+		"BV01,2,Trần Thị Bích,1985-01-02\n" +
+		"BV01,1,Nguyễn Văn Anh,1990-05-07\n"
+	if err := os.WriteFile(in, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "clusters.csv")
+	_, summary, err := runCmd(t, "", "dedupe", "--in", in, "--out", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := readCSV(t, out); len(rows) != 3 {
+		t.Errorf("%d rows, want a header and 2 records: %v", len(rows), rows)
+	}
+	if !strings.Contains(summary, "earlier version") {
+		t.Errorf("summary does not count the replaced version:\n%s", summary)
+	}
+}
