@@ -12,8 +12,9 @@ import (
 // time, biggest first, so one huge block does not leave the other workers
 // idle at the end. The set of pairs is deterministic; the order of calls is
 // not. If done is not nil it is called after each block with the block's
-// pair count (the units of Work), for progress reporting.
-func (ix *Index) ParallelPairs(workers int, fn func(worker int, i, j int32), done func(pairs int64)) {
+// pair count (the units of Work), for progress reporting; when it returns
+// false no further block is started (the caller is cancelling).
+func (ix *Index) ParallelPairs(workers int, fn func(worker int, i, j int32), done func(pairs int64) bool) {
 	if workers < 1 {
 		workers = 1
 	}
@@ -30,18 +31,21 @@ func (ix *Index) ParallelPairs(workers int, fn func(worker int, i, j int32), don
 	// Biggest first: the long jobs start early.
 	slices.SortStableFunc(jobs, func(x, y job) int { return len(y.b) - len(x.b) })
 	var next atomic.Int64
+	var stop atomic.Bool
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			for {
 				k := int(next.Add(1)) - 1
-				if k >= len(jobs) {
+				if k >= len(jobs) || stop.Load() {
 					return
 				}
 				ix.blockPairs(jobs[k].rule, jobs[k].b, func(i, j int32) { fn(w, i, j) })
 				if done != nil {
 					n := int64(len(jobs[k].b))
-					done(n * (n - 1) / 2)
+					if !done(n * (n - 1) / 2) {
+						stop.Store(true)
+					}
 				}
 			}
 		})

@@ -54,6 +54,9 @@ func runDedupe(ctx context.Context, e env, args []string) error {
 	// The prior depends on how many records there are: scale it to this file.
 	model = model.ForPopulation(len(recs))
 
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	var ix *blocking.Index
 	_ = ph.run("block", func() error {
 		ix = blocking.NewIndex(recs, blocking.Options{MaxBlock: *maxBlock})
@@ -163,7 +166,10 @@ func scorePairs(ctx context.Context, model *matching.Model, recs []matching.Reco
 		case matching.Review:
 			l.reviews = append(l.reviews, reviewPair{i, j, s.Weight, s.Probability(), s.Guards})
 		}
-	}, func(n int64) { _ = bar.Add64(n) })
+	}, func(n int64) bool {
+		_ = bar.Add64(n)
+		return ctx.Err() == nil // Ctrl-C: start no further block
+	})
 	_ = bar.Finish()
 	if err := ctx.Err(); err != nil {
 		return scored{}, err
