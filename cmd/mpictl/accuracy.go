@@ -23,7 +23,7 @@ import (
 // (the hard negatives blocking hands the matcher), and every pair of two
 // different persons of one household (twins, siblings, parents, a newborn
 // and its mother), where the generator's truth names households.
-func runAccuracy(_ context.Context, e env, args []string) error {
+func runAccuracy(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("accuracy", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	in := fs.String("in", "", "records file (CSV or NDJSON exchange format)")
@@ -42,7 +42,7 @@ func runAccuracy(_ context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	l, err := readRecords(*in, e.stdin)
+	l, err := readRecords(ctx, *in, e.stdin)
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ func runBlocks(ctx context.Context, e env, args []string) error {
 	if *maxBlock < 0 || *plotPairs < 0 {
 		return fmt.Errorf("%w: --max-block and --plot-pairs must not be negative", errUsage)
 	}
-	l, err := readRecords(*in, e.stdin)
+	l, err := readRecords(ctx, *in, e.stdin)
 	if err != nil {
 		return err
 	}

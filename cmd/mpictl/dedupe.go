@@ -44,7 +44,7 @@ func runDedupe(ctx context.Context, e env, args []string) error {
 	var l *loaded
 	if err := ph.run("read", func() error {
 		var err error
-		l, err = readRecordsProgress(*in, e.stdin,
+		l, err = readRecordsProgress(ctx, *in, e.stdin,
 			func(n int64) *progressbar.ProgressBar { return ph.bar(n, "read", true) })
 		return err
 	}); err != nil {

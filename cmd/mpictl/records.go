@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -30,8 +31,8 @@ const maxReportedLines = 10
 // readRecords reads a CSV or NDJSON exchange file ("-" is stdin) and
 // normalizes every record. An unreadable line is counted and skipped; the
 // rest of the file goes on.
-func readRecords(path string, stdin io.Reader) (*loaded, error) {
-	return readRecordsProgress(path, stdin, nil)
+func readRecords(ctx context.Context, path string, stdin io.Reader) (*loaded, error) {
+	return readRecordsProgress(ctx, path, stdin, nil)
 }
 
 // readRecordsProgress is readRecords with a progress bar for reading
@@ -39,7 +40,7 @@ func readRecords(path string, stdin io.Reader) (*loaded, error) {
 // overlap: the reader hands chunks of raw records to one normalizing
 // goroutine per core, so the raw records of the whole file never sit in
 // memory at once.
-func readRecordsProgress(path string, stdin io.Reader, readBar func(size int64) *progressbar.ProgressBar) (*loaded, error) {
+func readRecordsProgress(ctx context.Context, path string, stdin io.Reader, readBar func(size int64) *progressbar.ProgressBar) (*loaded, error) {
 	var r io.Reader = stdin
 	if path != "-" {
 		f, err := os.Open(path)
@@ -57,18 +58,19 @@ func readRecordsProgress(path string, stdin io.Reader, readBar func(size int64) 
 			}
 		}
 	}
-	return readNormalize(r, runtime.GOMAXPROCS(0))
+	return readNormalize(ctx, r, runtime.GOMAXPROCS(0))
 }
 
-func normalizeAll(r io.Reader) (*loaded, error) { return readNormalize(r, 1) }
+func normalizeAll(r io.Reader) (*loaded, error) { return readNormalize(context.Background(), r, 1) }
 
 // chunkSize is how many records travel between the reader and the
 // normalizing goroutines at a time.
 const chunkSize = 4096
 
 // readNormalize reads every readable record of an exchange file and
-// normalizes it on workers goroutines, keeping file order.
-func readNormalize(r io.Reader, workers int) (*loaded, error) {
+// normalizes it on workers goroutines, keeping file order. It stops at the
+// next chunk once ctx is done.
+func readNormalize(ctx context.Context, r io.Reader, workers int) (*loaded, error) {
 	rd, err := exchange.NewReader(r, exchange.ReaderOptions{})
 	if err != nil {
 		return nil, err
@@ -134,6 +136,10 @@ func readNormalize(r io.Reader, workers int) (*loaded, error) {
 		}
 		cur.raws = append(cur.raws, raw)
 		if len(cur.raws) == chunkSize {
+			if err := ctx.Err(); err != nil {
+				readErr = err
+				break
+			}
 			cur.seq = seq
 			seq++
 			todo <- cur

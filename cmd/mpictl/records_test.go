@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -25,7 +26,7 @@ func TestReadNormalizeKeepsOrder(t *testing.T) {
 	// Break one line in the middle: a row with a missing local_id.
 	lines := strings.SplitAfter(in, "\n")
 	lines[5000] = "BV01,,Nguyễn Văn An" + strings.Repeat(",", 12) + "\n"
-	l, err := readNormalize(strings.NewReader(strings.Join(lines, "")), 4)
+	l, err := readNormalize(context.Background(), strings.NewReader(strings.Join(lines, "")), 4)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 // random pairs, m by EM on blocked pairs, term frequencies from the data,
 // no labels. With --truth it also calibrates the thresholds on the labels
 // (the only use of labels), which is how the embedded default was made.
-func runTrain(_ context.Context, e env, args []string) error {
+func runTrain(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	in := fs.String("in", "", "records file (CSV or NDJSON exchange format)")
@@ -37,7 +37,7 @@ func runTrain(_ context.Context, e env, args []string) error {
 	if *in == "" || *out == "" {
 		return fmt.Errorf("%w: train needs --in and --out", errUsage)
 	}
-	l, err := readRecords(*in, e.stdin)
+	l, err := readRecords(ctx, *in, e.stdin)
 	if err != nil {
 		return err
 	}
