@@ -3,7 +3,6 @@ package matching
 import (
 	"github.com/vnhealth/mpi/matching/vnname"
 	"github.com/xrash/smetrics"
-	"math/bits"
 	"strings"
 
 	"github.com/vnhealth/mpi/matching/vnid"
@@ -62,9 +61,6 @@ func (g GuardRails) Names() []string {
 	}
 	return out
 }
-
-// Len is the number of rules that fired.
-func (g GuardRails) Len() int { return bits.OnesCount8(uint8(g)) }
 
 // String joins the names with "+"; "" when none fired.
 func (g GuardRails) String() string { return strings.Join(g.Names(), "+") }

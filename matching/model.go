@@ -218,10 +218,5 @@ func (m *Model) Weight(f Field, level int8) float64 {
 	return m.weights[f][level]
 }
 
-// Level returns the parameters of one level.
-func (m *Model) Level(f Field, level int8) LevelParams {
-	return m.Fields[f].Levels[level]
-}
-
 // PriorWeight is log2 of the prior odds, the starting point of every score.
 func (m *Model) PriorWeight() float64 { return m.priorWeight }

@@ -34,31 +34,23 @@ var tcvn3Upper = map[int8]byte{1: 0xA1, 2: 0xA2, 4: 0xA3, 7: 0xA4, 8: 0xA5, 10: 
 // tcvn3Mojibake encodes s in TCVN3 and renders the bytes in Windows-1252:
 // "Nguyễn Văn" -> "NguyÔn V¨n".
 func tcvn3Mojibake(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		l, ok := vietLetters[r]
-		if !ok {
-			b.WriteRune(r)
-			continue
-		}
+	return mapLetters(s, 0, func(b *strings.Builder, l letter) {
 		if l.upper && l.tone == toneNone {
 			if c, ok := tcvn3Upper[l.row]; ok {
 				b.WriteRune(rune(c))
-				continue
+				return
 			}
 		}
 		if l.row == rowDD {
 			b.WriteRune(0xAE)
-			continue
+			return
 		}
 		c := tcvn3Lower[l.row][l.tone]
 		if c < 0x80 && l.upper {
 			c -= 'a' - 'A'
 		}
 		b.WriteRune(rune(c))
-	}
-	return b.String()
+	})
 }
 
 // fromTCVN3 decodes TCVN3 mojibake back to Unicode (toned capitals come back
@@ -138,21 +130,13 @@ func vniUpper(g string) string {
 // vniMojibake encodes s in VNI-Windows and renders the bytes in
 // Windows-1252: "Nguyễn Văn" -> "Nguyeãn Vaên".
 func vniMojibake(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	for _, r := range s {
-		l, ok := vietLetters[r]
-		if !ok {
-			b.WriteRune(r)
-			continue
-		}
+	return mapLetters(s, 8, func(b *strings.Builder, l letter) {
 		g := vniGlyph(int(l.row), int(l.tone))
 		if l.upper {
 			g = vniUpper(g)
 		}
 		b.WriteString(g)
-	}
-	return b.String()
+	})
 }
 
 // fromVNI decodes VNI-Windows mojibake back to Unicode, longest glyph first.

@@ -89,19 +89,24 @@ func (l letter) base() byte {
 	return c
 }
 
-// stripMarks removes every Vietnamese diacritic: "Nguyễn Đức" -> "Nguyen Duc".
-func stripMarks(s string) string {
+// mapLetters rewrites each Vietnamese letter of s with write (runes that
+// are not Vietnamese letters are copied); extra is the growth to expect.
+func mapLetters(s string, extra int, write func(b *strings.Builder, l letter)) string {
 	var b strings.Builder
-	b.Grow(len(s))
+	b.Grow(len(s) + extra)
 	for _, r := range s {
-		l, ok := vietLetters[r]
-		if !ok {
+		if l, ok := vietLetters[r]; ok {
+			write(&b, l)
+		} else {
 			b.WriteRune(r)
-			continue
 		}
-		b.WriteByte(l.base())
 	}
 	return b.String()
+}
+
+// stripMarks removes every Vietnamese diacritic: "Nguyễn Đức" -> "Nguyen Duc".
+func stripMarks(s string) string {
+	return mapLetters(s, 0, func(b *strings.Builder, l letter) { b.WriteByte(l.base()) })
 }
 
 // telexShape is the Telex keystroke that adds a row's shape mark to its base
@@ -160,17 +165,9 @@ var (
 // vniResidue writes s as typed with VNI keystrokes and the input method off:
 // "Nguyễn Văn" becomes "Nguye64n Va8n".
 func vniResidue(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	for _, r := range s {
-		l, ok := vietLetters[r]
-		if !ok {
-			b.WriteRune(r)
-			continue
-		}
+	return mapLetters(s, 8, func(b *strings.Builder, l letter) {
 		b.WriteByte(l.base())
 		b.WriteString(vniShape[l.row])
 		b.WriteString(vniTone[l.tone])
-	}
-	return b.String()
+	})
 }
