@@ -41,17 +41,21 @@ const (
 	// administrative (house number and street: "261 quang trung"): the
 	// records of one address whose names and dates were mangled.
 	RuleAddress
+	// RuleStreet: the house number and the first letters of the street,
+	// spaces dropped ("12 colebatch place" and "12 colebatchplace" meet):
+	// one address keyed with words run together or split apart.
+	RuleStreet
 	// NumRules is the number of rules.
 	NumRules
 )
 
 var ruleNames = [NumRules]string{
 	"year_province", "citizen_id", "insurance", "phone", "given_year",
-	"date_family", "date_province", "day_given", "name_province", "address",
+	"date_family", "date_province", "day_given", "name_province", "address", "street",
 }
 
 // prefixes start every key of a rule, so keys of different rules never meet.
-var prefixes = [NumRules]string{"yp:", "id:", "si:", "ph:", "gy:", "df:", "dp:", "dg:", "np:", "ad:"}
+var prefixes = [NumRules]string{"yp:", "id:", "si:", "ph:", "gy:", "df:", "dp:", "dg:", "np:", "ad:", "st:"}
 
 func (r Rule) String() string {
 	if r < NumRules {
@@ -135,7 +139,45 @@ func Keys(dst []string, r *matching.Record) []string {
 	if a := addressKey(r.Address); a != "" {
 		dst = append(dst, prefixes[RuleAddress]+a)
 	}
+	if a := streetKey(r.Address); a != "" {
+		dst = append(dst, prefixes[RuleStreet]+a)
+	}
 	return dst
+}
+
+// streetLetters is how many letters of the street a street key holds.
+const streetLetters = 8
+
+// streetKey returns the house number (the first word holding a digit) and
+// the first streetLetters letters of the words after it that are not
+// administrative words, spaces dropped: "12 colebatch place brentwood" and
+// "12 colebatchplace brentwood" both key "12 colebatc". It is "" when the
+// address has no house number or fewer than streetLetters letters after it.
+func streetKey(addr string) string {
+	var b strings.Builder
+	number := ""
+	letters := 0
+	for f := range strings.FieldsSeq(addr) {
+		if adminWords[f] {
+			continue
+		}
+		if number == "" {
+			if strings.ContainsAny(f, "0123456789") {
+				number = f
+			}
+			continue
+		}
+		for i := 0; i < len(f) && letters < streetLetters; i++ {
+			if c := f[i]; c >= 'a' && c <= 'z' {
+				b.WriteByte(c)
+				letters++
+			}
+		}
+		if letters == streetLetters {
+			return number + " " + b.String()
+		}
+	}
+	return ""
 }
 
 // addressWords is how many non-administrative words make an address key.
@@ -233,7 +275,7 @@ func (r Rule) Fields() []matching.Field {
 		return []matching.Field{matching.FieldBirthDate, matching.FieldAddress}
 	case RuleDayGiven:
 		return []matching.Field{matching.FieldName, matching.FieldBirthDate, matching.FieldAddress}
-	case RuleAddress:
+	case RuleAddress, RuleStreet:
 		return []matching.Field{matching.FieldAddress}
 	case RuleNameProvince:
 		return []matching.Field{matching.FieldName, matching.FieldAddress}

@@ -133,6 +133,24 @@ func FuzzKeys(f *testing.F) {
 	})
 }
 
+func TestStreetKey(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"12 colebatch place brentwood vlge": "12 colebatc",
+		"12 colebatchplace brentwood vlge":  "12 colebatc", // words run together
+		"2 denovan circuit brackenl eigh":   "2 denovanb",
+		"so 261 duong quang trung phuong 5": "261 quangtru",
+		"thon trung xa lam trach":           "", // no house number
+		"so 12 duong le loi":                "", // fewer letters than a key holds
+		"":                                  "",
+	}
+	for in, want := range tests {
+		if got := streetKey(in); got != want {
+			t.Errorf("streetKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestAddressKey(t *testing.T) {
 	t.Parallel()
 	tests := map[string]string{

@@ -37,6 +37,7 @@ var splits = [NumRules][]component{
 	RuleDayGiven:     {sexOf, familyInitial, birthDecade},
 	RuleNameProvince: {sexOf, birthDecade, wardOf},
 	RuleAddress:      {provinceOf, familyInitial, birthDecade},
+	RuleStreet:       {provinceOf, familyInitial, birthDecade},
 }
 
 func provinceOf(r *matching.Record) string { return province(r) }
