@@ -112,7 +112,10 @@ func compareName(a, b *Record) int8 { return nameLevel(a, b, true) }
 // when its upper bound is below the bands (always, except in the test that
 // checks the pruning changes nothing).
 func nameLevel(a, b *Record, prune bool) int8 {
-	if a.FullName == "" || b.FullName == "" {
+	// A newborn placeholder's name is its mother's, not the baby's: against
+	// a named record it says nothing (two placeholders compare the
+	// mothers' names).
+	if a.FullName == "" || b.FullName == "" || a.Placeholder() != b.Placeholder() {
 		return Missing
 	}
 	if a.FullName == b.FullName {

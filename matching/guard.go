@@ -20,10 +20,16 @@ const (
 	// difference fires: an ID typo and two people are told apart by a human.
 	GuardDifferentCitizenID GuardRails = 1 << iota
 	// GuardNewborn: a record is a newborn placeholder ("CON BÀ …", "BÉ
-	// GÁI"). The placeholder carries the mother's name and contact details
-	// but belongs to the baby, so it must not link to the mother; and two
+	// GÁI") and the other record is not the baby it stands for. The
+	// placeholder carries the mother's name and contact details but belongs
+	// to the baby, so it must not link to the mother or to anyone born on
+	// another day: the rule fires unless the other record is a named record
+	// with the same full birth date (the baby, named later). Two
 	// placeholders of one mother and one birth date may be twins that no
-	// field tells apart. A steward links them.
+	// field tells apart: the rule fires for them too, and a steward links
+	// them. (Twins with one placeholder and two named records are caught
+	// where clusters and persons are formed: a placeholder that matches two
+	// people who cannot be one links to neither.)
 	GuardNewborn
 	// GuardTwins: same birth year (a twin's date may carry a typo or a
 	// day/month swap), the same or a similar family name, different given
@@ -76,8 +82,14 @@ func checkGuards(a, b *Record, v Vector) GuardRails {
 	if validID(&a.CitizenID) && validID(&b.CitizenID) && a.CitizenID.Kind == b.CitizenID.Kind && a.CitizenID.Value != b.CitizenID.Value {
 		g |= GuardDifferentCitizenID
 	}
-	if a.Placeholder() || b.Placeholder() {
+	pa, pb := a.Placeholder(), b.Placeholder()
+	if pa && pb || (pa || pb) && (v[FieldBirthDate] != BirthExact || mothersName(a, b)) {
 		g |= GuardNewborn
+	}
+	// A placeholder's name is the mother's: the name rules below do not
+	// apply to it.
+	if pa || pb {
+		return g
 	}
 	if !sameID && twins(a, b, v) {
 		g |= GuardTwins
@@ -131,6 +143,19 @@ func twins(a, b *Record, v Vector) bool {
 		(a.Name.Family == b.Name.Family || smetrics.JaroWinkler(a.Name.Family, b.Name.Family, jwBoost, jwPrefix) >= jwGiven)
 }
 
+// mothersName reports whether a named record carries the name a placeholder
+// was written under (the mother's), allowing for a typo: that record is the
+// mother, whatever its birth date says, never the baby.
+func mothersName(a, b *Record) bool {
+	if b.Placeholder() {
+		a, b = b, a
+	}
+	if a.FullName == "" || b.FullName == "" {
+		return false
+	}
+	return a.FullName == b.FullName || smetrics.JaroWinkler(a.FullName, b.FullName, jwBoost, jwPrefix) >= jwHigh
+}
+
 func generations(a, b *Record, v Vector) bool {
 	ya, yb := int(a.Birth.Year), int(b.Birth.Year)
 	if ya == 0 || yb == 0 || ya-yb < generationGap && yb-ya < generationGap {
@@ -166,15 +191,38 @@ func sharedHousehold(v Vector) bool {
 // apart: one edit (a letter changed, added, dropped, or two neighbours
 // swapped) that turns a real Vietnamese syllable into something that is
 // not one ("Phi" keyed as "Pih", "Bình" as "Bìnnh"). Twins' names are both
-// real names, so such a pair is one name mistyped, not two children.
+// real names, so such a pair is one name mistyped, not two children; two
+// real syllables one slip apart ("Minh", "Mạnh") are two names.
+//
+// Names that are not Vietnamese syllables at all (foreign names) have no
+// syllable table to tell a real name from a slip; there a letter added,
+// dropped or swapped with its neighbour is a typo ("Hayden" keyed as
+// "Hayedn", "Michael" as "Michal"), while a changed letter is how twins'
+// names differ ("Mary", "Mara"; "Aiden", "Aidan").
 func typo(a, b string) bool {
 	if strings.IndexByte(a, ' ') >= 0 || strings.IndexByte(b, ' ') >= 0 {
 		return false
 	}
-	if vnname.IsSyllable(a) == vnname.IsSyllable(b) {
+	sa, sb := vnname.IsSyllable(a), vnname.IsSyllable(b)
+	switch {
+	case sa && sb:
+		return false
+	case sa || sb:
+		return vnname.OneSlip(a, b)
+	}
+	return vnname.OneSlip(a, b) && (len(a) != len(b) || swappedNeighbours(a, b))
+}
+
+// swappedNeighbours reports whether b is a with two adjacent bytes swapped.
+func swappedNeighbours(a, b string) bool {
+	if len(a) != len(b) {
 		return false
 	}
-	return vnname.OneSlip(a, b)
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
 }
 
 // closeDates reports whether two birth dates agree as twins' do, allowing

@@ -127,10 +127,16 @@ func TestTypo(t *testing.T) {
 		{"phi", "pih", true},
 		{"binh", "binnh", true},
 		{"vuong", "vunog", true},
-		{"hoa", "hao", false},   // two real names: maybe twins
-		{"long", "lan", false},  // two real names
-		{"tara", "tra", true},   // tra is a syllable, tara is not: one letter dropped
-		{"mary", "mara", false}, // neither is a syllable
+		{"hoa", "hao", false},        // two real names: maybe twins
+		{"long", "lan", false},       // two real names
+		{"tara", "tra", true},        // tra is a syllable, tara is not: one letter dropped
+		{"mary", "mara", false},      // neither is a syllable; a changed letter: twins' names
+		{"hayden", "hayedn", true},   // neither is a syllable; neighbours swapped
+		{"michael", "michal", true},  // neither is a syllable; a letter dropped
+		{"rebecca", "rebecac", true}, // neighbours swapped at the end
+		{"aiden", "aidan", false},    // a changed letter
+		{"hayden", "haydne", true},   // the last two swapped
+		{"hayden", "yahden", false},  // two letters swapped, not neighbours
 		{"an", "xyzq", false},
 	}
 	for _, tt := range tests {

@@ -141,6 +141,7 @@ func Build(model *matching.Model, recs []matching.Record, edges []Edge, opt Opti
 		members[ra] = append(slices.Clip(ga), gb...)
 		delete(members, rb)
 	}
+	detachAmbiguousPlaceholders(recs, res.Held, find, parent)
 	res.Cluster = make([]int32, n)
 	number := make(map[int32]int32, n)
 	for i := range n {
@@ -154,6 +155,56 @@ func Build(model *matching.Model, recs []matching.Record, edges []Edge, opt Opti
 	}
 	res.Clusters = len(number)
 	return res
+}
+
+// detachAmbiguousPlaceholders takes newborn placeholders out of groups whose
+// merge with another group was refused across a placeholder's match edge:
+// the placeholder then matched two people who cannot be one — a twin's
+// named record and the other twin's, or two twins' placeholders and one
+// named record — and which baby it stands for is a steward's call. The
+// refused edge is already held; the placeholder becomes a group of its own.
+func detachAmbiguousPlaceholders(recs []matching.Record, held []Held, find func(int32) int32, parent []int32) {
+	var roots map[int32]bool
+	for _, h := range held {
+		if h.Reason == ReasonSize || !recs[h.A].Placeholder() && !recs[h.B].Placeholder() {
+			continue
+		}
+		if roots == nil {
+			roots = make(map[int32]bool)
+		}
+		roots[find(h.A)] = true
+		roots[find(h.B)] = true
+	}
+	if roots == nil {
+		return
+	}
+	// Decide every record's root before changing any parent: a detached
+	// placeholder may be the root others point to.
+	root := make([]int32, len(recs))
+	for i := range recs {
+		root[i] = find(int32(i))
+	}
+	for i := range recs {
+		parent[i] = root[i]
+	}
+	// Re-root groups whose root is a detached placeholder on their first
+	// remaining member, then detach the placeholders.
+	newRoot := make(map[int32]int32)
+	for i := range recs {
+		r := root[i]
+		if !roots[r] || recs[i].Placeholder() {
+			continue
+		}
+		if _, ok := newRoot[r]; !ok {
+			newRoot[r] = int32(i)
+		}
+		parent[i] = newRoot[r]
+	}
+	for i := range recs {
+		if roots[root[i]] && recs[i].Placeholder() {
+			parent[i] = int32(i)
+		}
+	}
 }
 
 // Compatible reports whether two groups of records may become one person:

@@ -154,3 +154,45 @@ func TestBuildLeavesOpaqueIDsToTheWeights(t *testing.T) {
 		t.Errorf("clusters %v, held %+v: two opaque IDs should not veto", res.Cluster, res.Held)
 	}
 }
+
+func TestBuildPlaceholder(t *testing.T) {
+	t.Parallel()
+	model := matching.DefaultModel()
+	home := matching.Raw{BirthDate: "2025-03-01", Phone: "0912345678", Province: "01", Ward: "00004", Address: "12 Hàng Bạc", Gender: "M"}
+	placeholder, placeholder2, named, twin := home, home, home, home
+	placeholder.FullName = "CON BÀ Nguyễn Thị Lan"
+	placeholder2.FullName = "CB Nguyen Thi Lan"
+	named.FullName = "Trần Minh Khôi"
+	twin.FullName = "Trần Minh Khang"
+	tests := []struct {
+		name     string
+		rs       []matching.Record
+		together [][2]int // pairs that must share a cluster
+		apart    [][2]int // pairs that must not
+	}{
+		{"the baby named later", recs(placeholder, named), [][2]int{{0, 1}}, nil},
+		// The placeholder matches both twins, who cannot be one person:
+		// which baby it stands for is a steward's call.
+		{"a placeholder and two named twins", recs(placeholder, named, twin), nil, [][2]int{{0, 1}, {0, 2}, {1, 2}}},
+		// Two placeholders of twins and one named record: the named record
+		// matches both, and the placeholders cannot be one.
+		{"two placeholders and one named record", recs(placeholder, placeholder2, named), nil, [][2]int{{0, 1}, {0, 2}, {1, 2}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			es := matchEdges(model, tt.rs)
+			res := cluster.Build(model, tt.rs, es, cluster.Options{})
+			for _, p := range tt.together {
+				if res.Cluster[p[0]] != res.Cluster[p[1]] {
+					t.Errorf("records %d and %d apart: %v (edges %+v)", p[0], p[1], res.Cluster, es)
+				}
+			}
+			for _, p := range tt.apart {
+				if res.Cluster[p[0]] == res.Cluster[p[1]] {
+					t.Errorf("records %d and %d together: %v (edges %+v)", p[0], p[1], res.Cluster, es)
+				}
+			}
+		})
+	}
+}
