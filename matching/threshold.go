@@ -27,7 +27,7 @@ var thresholdGrid = []float64{
 // CalibrateThresholds chooses thresholds from scored candidate pairs: the
 // match threshold is the lowest grid value at which the pairs that would
 // auto-link (probability at or above it, no guard rail) reach minPrecision;
-// the review threshold is the highest grid value at or below it at which
+// the review threshold is the highest grid value below it at which
 // pairs at or above it (linked or reviewed) hold at least reviewRecall of
 // the true pairs. With labels the figures are measured; with the model's
 // probabilities as Match they are the model's expectations. It returns an
@@ -68,16 +68,45 @@ func CalibrateThresholds(scores []LabelledScore, minPrecision, reviewRecall floa
 	if !found {
 		return Thresholds{}, fmt.Errorf("calibrate: no threshold reaches precision %g", minPrecision)
 	}
-	th.Review = thresholdGrid[0]
+	th.Review = reviewThreshold(th.Match, reviewRecall, trueTotal, at)
+	return th, nil
+}
+
+// ThresholdGrid returns the probabilities thresholds are chosen from, in
+// ascending order.
+func ThresholdGrid() []float64 { return append([]float64(nil), thresholdGrid...) }
+
+// ReviewThreshold is the review threshold CalibrateThresholds would choose
+// under a given match threshold: the highest grid value below match
+// at which pairs at or above it hold at least reviewRecall of the true
+// pairs.
+func ReviewThreshold(scores []LabelledScore, match, reviewRecall float64) float64 {
+	trueTotal := 0.0
+	for _, x := range scores {
+		trueTotal += x.Match
+	}
+	at := func(t float64) (_, _, anyTP float64) {
+		for _, x := range scores {
+			if x.Probability >= t {
+				anyTP += x.Match
+			}
+		}
+		return
+	}
+	return reviewThreshold(match, reviewRecall, trueTotal, at)
+}
+
+// reviewThreshold keeps a review band: a threshold equal to the match
+// threshold would send nothing but guard-rail pairs to a steward.
+func reviewThreshold(match, reviewRecall, trueTotal float64, at func(float64) (float64, float64, float64)) float64 {
 	for i := len(thresholdGrid) - 1; i >= 0; i-- {
 		t := thresholdGrid[i]
-		if t > th.Match {
+		if t >= match {
 			continue
 		}
-		if _, _, any := at(t); any/trueTotal >= reviewRecall {
-			th.Review = t
-			break
+		if _, _, any := at(t); trueTotal > 0 && any/trueTotal >= reviewRecall {
+			return t
 		}
 	}
-	return th, nil
+	return thresholdGrid[0]
 }
