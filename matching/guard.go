@@ -24,7 +24,9 @@ const (
 	// placeholder carries the mother's name and contact details but belongs
 	// to the baby, so it must not link to the mother or to anyone born on
 	// another day: the rule fires unless the other record is a named record
-	// with the same full birth date (the baby, named later). Two
+	// with the same full birth date and the placeholder's phone or street
+	// address (the baby, named later, at home). A birth date and a ward
+	// alone do not do: many babies are born on one day in one ward. Two
 	// placeholders of one mother and one birth date may be twins that no
 	// field tells apart: the rule fires for them too, and a steward links
 	// them. (Twins with one placeholder and two named records are caught
@@ -83,7 +85,7 @@ func checkGuards(a, b *Record, v Vector) GuardRails {
 		g |= GuardDifferentCitizenID
 	}
 	pa, pb := a.Placeholder(), b.Placeholder()
-	if pa && pb || (pa || pb) && (v[FieldBirthDate] != BirthExact || mothersName(a, b)) {
+	if pa && pb || (pa || pb) && (v[FieldBirthDate] != BirthExact || mothersName(a, b) || !sameHome(v)) {
 		g |= GuardNewborn
 	}
 	// A placeholder's name is the mother's: the name rules below do not
@@ -180,6 +182,10 @@ func siblings(a, b *Record, v Vector) bool {
 	}
 	return sharedHousehold(v)
 }
+
+// sameHome reports whether a pair shares a phone or a street address: the
+// contact details a placeholder takes from the mother and the baby keeps.
+func sameHome(v Vector) bool { return v[FieldPhone] == 0 || v[FieldAddress] == AddressText }
 
 // sharedHousehold reports whether a pair shares a phone or an address (or
 // ward): what members of one household have in common.
