@@ -282,3 +282,16 @@ func (r Rule) Fields() []matching.Field {
 	}
 	return nil
 }
+
+// KeyHashes appends the hashes of r's blocking keys (one per rule that keys
+// r, in rule order) to dst: what a store indexes records by for the online
+// path. The hash is 64-bit FNV-1a of the key, never 0; stores keep it, so
+// it must not change — a change of rules or of the hash needs the stored
+// keys rebuilt.
+func KeyHashes(dst []uint64, r *matching.Record) []uint64 {
+	var buf [NumRules]string
+	for _, k := range Keys(buf[:0], r) {
+		dst = append(dst, hashKey(k))
+	}
+	return dst
+}

@@ -167,3 +167,24 @@ func TestAddressKey(t *testing.T) {
 		}
 	}
 }
+
+func TestKeyHashes(t *testing.T) {
+	t.Parallel()
+	raw := matching.Raw{Source: "BV01", LocalID: "1", FullName: "Nguyễn Văn An", BirthDate: "1990-05-17", Gender: "M",
+		CitizenID: "001090012345", Phone: "0912345678", Province: "01", Address: "12 Hàng Bạc"}
+	rec := matching.Normalize(&raw)
+	keys := Keys(nil, &rec)
+	hs := KeyHashes(nil, &rec)
+	if len(hs) != len(keys) || len(hs) == 0 {
+		t.Fatalf("KeyHashes gave %d hashes for %d keys", len(hs), len(keys))
+	}
+	for i, k := range keys {
+		if hs[i] != hashKey(k) || hs[i] == 0 {
+			t.Errorf("hash %d = %d, want hashKey of the key", i, hs[i])
+		}
+	}
+	// Stores keep these hashes: a change of the hash function is caught here.
+	if got := hashKey("id:001090012345"); got != 0xe47f2650d7084931 {
+		t.Errorf("hashKey changed: %#x", got)
+	}
+}
