@@ -25,8 +25,10 @@ const (
 	// to the baby, so it must not link to the mother or to anyone born on
 	// another day: the rule fires unless the other record is a named record
 	// with the same full birth date and the placeholder's phone or street
-	// address (the baby, named later, at home). A birth date and a ward
-	// alone do not do: many babies are born on one day in one ward. Two
+	// address (the baby, named later, at home), and not the other sex (a
+	// baby's sex is written at birth: a named twin of the other sex is the
+	// other twin). A birth date and a ward alone do not do: many babies
+	// are born on one day in one ward. Two
 	// placeholders of one mother and one birth date may be twins that no
 	// field tells apart: the rule fires for them too, and a steward links
 	// them. (Twins with one placeholder and two named records are caught
@@ -85,7 +87,7 @@ func checkGuards(a, b *Record, v Vector) GuardRails {
 		g |= GuardDifferentCitizenID
 	}
 	pa, pb := a.Placeholder(), b.Placeholder()
-	if pa && pb || (pa || pb) && (v[FieldBirthDate] != BirthExact || mothersName(a, b) || !sameHome(v)) {
+	if pa && pb || (pa || pb) && (v[FieldBirthDate] != BirthExact || v[FieldSex] == 1 || mothersName(a, b) || !sameHome(v)) {
 		g |= GuardNewborn
 	}
 	// A placeholder's name is the mother's: the name rules below do not
