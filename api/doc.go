@@ -1,0 +1,68 @@
+// Package api is the MPI service: a transport-free workflow type, Service,
+// that resolves source records to enterprise patient IDs (EIDs), retracts
+// them, maintains golden records and checks the store's consistency —
+// with steward and clinician operations beside it — and the thin front
+// ends (gRPC, REST, FHIR) over it.
+//
+// # Resolve
+//
+// Resolve takes one record as a source sent it (matching.Raw) and answers
+// with the EID it belongs to, the decision and the score:
+//
+//  1. Validate the key (source, local_id: *FieldError naming the field),
+//     normalize the record, hash its content (ContentHash: SHA-256 of the
+//     record's JSON without recorded_at) and compute its blocking keys —
+//     all outside any transaction.
+//  2. Fast path: a read-only snapshot that finds the same key with the same
+//     hash, active and linked, answers "unchanged" with its EID (merge
+//     redirects followed) and writes nothing.
+//  3. Otherwise one read-write transaction: check idempotency again, store
+//     the new version, collect the candidate records sharing a blocking key
+//     (oversized blocks skipped, Options.PerKey), take every active record
+//     of each candidate person, score the record against each (a person
+//     scores its best pair) and decide:
+//     - a steward's must-link constraint wins: link there;
+//     - cannot-link persons are left out;
+//     - a person is auto-linkable when its best pair is a match and
+//     cluster.Compatible finds no veto against any of its records (the
+//     same check the bulk dedupe applies: guard rails, different
+//     identifiers, strong conflict, size);
+//     - exactly one auto-linkable person: link ("linked");
+//     - two or more: link to none — a new person and a possible-duplicate
+//     task listing them ("duplicate");
+//     - none, but persons in the review band (or strong but vetoed): a new
+//     person and a possible-match task with their scores and explanations
+//     ("review");
+//     - nobody: a new person ("new").
+//  4. A new version of a linked record is re-evaluated: it stays with its
+//     person P when P is still auto-linkable; it moves when another person
+//     is the single auto-linkable one; it stays when P is still compatible
+//     and scores at least the review threshold, or when P has no other
+//     records; otherwise it leaves P as a new record would (P listed in
+//     the review task when it still came close).
+//  5. The record version, link, persons, golden records, task and events
+//     (events.go) are written in that one transaction; the audit entry
+//     follows the commit.
+//
+// Concurrent resolves of one new person end with one EID: each
+// transaction reads the candidates it decides on, and the store serializes
+// transactions that read what another writes (bolt: one writer at a time;
+// PostgreSQL: serializable transactions, retried).
+//
+// # Example
+//
+// Hospital BV79001 sends local ID 123, "NGUYỄN VĂN AN", born 07/05/1990,
+// phone 0912 345 678: no candidate, decision "new", EID K7Q2M9XP4. The
+// commune station TYT02 then sends local ID 9, "Nguyen Van An", 19900507,
+// +84912345678: it shares the birth-year/province and phone blocks with
+// the first record, scores a match with no veto, and links to K7Q2M9XP4
+// ("linked", probability 0.99…). BV79001 re-sending local ID 123 unchanged
+// gets "unchanged" and K7Q2M9XP4 again, and nothing is written.
+//
+// # Invariants
+//
+// Verify checks what the workflow maintains: every active record has one
+// link, to a live person; retracted records have none; redirect chains end
+// at live persons; golden records equal a rebuild; the event log replays to
+// the current links and redirects; the audit chain holds.
+package api

@@ -1,0 +1,704 @@
+package api
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/vnhealth/mpi/blocking"
+	"github.com/vnhealth/mpi/matching"
+	"github.com/vnhealth/mpi/matching/cluster"
+	"github.com/vnhealth/mpi/store"
+)
+
+// Decisions reported in Result.Decision.
+const (
+	// DecisionLinked: linked to an existing person (automatically, by a
+	// steward's must-link constraint, or kept in its person after a change).
+	DecisionLinked = "linked"
+	// DecisionNew: no person matched; a new person was created.
+	DecisionNew = "new"
+	// DecisionReview: a new person was created and a possible-match task
+	// raised for the persons that scored in the review band.
+	DecisionReview = "review"
+	// DecisionDuplicate: the record matched several persons strongly; it
+	// linked to none of them — a new person was created and a
+	// possible-duplicate task raised listing them.
+	DecisionDuplicate = "duplicate"
+	// DecisionUnchanged: the same record with the same content was sent
+	// before; nothing was written.
+	DecisionUnchanged = "unchanged"
+	// DecisionRetracted: the record is retracted.
+	DecisionRetracted = "retracted"
+)
+
+// Result is the outcome of resolving or retracting one record. It carries
+// identifiers and scores, never another record's demographics.
+type Result struct {
+	Key store.RecordKey
+	// EID is the person the record is linked to (for a retraction: was
+	// linked to), merge redirects followed.
+	EID      store.EID
+	Decision string
+	// Probability and Weight score the best pair: with the person linked
+	// to, or — for new, review and duplicate — with the closest candidate.
+	Probability float64
+	Weight      float64
+	// Explanation explains that pair; nil when no pair was scored.
+	Explanation *matching.Explanation
+	// TaskID is the review task raised (0: none).
+	TaskID int64
+	// Version is the record's current version.
+	Version int32
+	// Candidates counts the record pairs scored.
+	Candidates int
+	// Issues lists the values normalization left out (field and problem).
+	Issues []matching.Issue
+}
+
+// Input limits, in bytes.
+const (
+	maxSourceLen  = 64
+	maxLocalIDLen = 128
+	maxFieldLen   = 1024
+	// maxTaskCandidates bounds the persons listed in one review task.
+	maxTaskCandidates = 10
+)
+
+// input is a record prepared outside the transaction.
+type input struct {
+	raw  matching.Raw
+	key  store.RecordKey
+	hash string
+	norm *matching.Record
+	keys []uint64
+}
+
+// prepare validates raw (errors name prefix+field), normalizes it, hashes
+// its content and computes its blocking keys.
+func (s *Service) prepare(raw matching.Raw, prefix string) (*input, error) {
+	raw.Source = strings.TrimSpace(raw.Source)
+	raw.LocalID = strings.TrimSpace(raw.LocalID)
+	if err := checkKeyPart(prefix+"source", raw.Source, maxSourceLen); err != nil {
+		return nil, err
+	}
+	if err := checkKeyPart(prefix+"local_id", raw.LocalID, maxLocalIDLen); err != nil {
+		return nil, err
+	}
+	for _, f := range []struct{ name, v string }{
+		{"full_name", raw.FullName}, {"family_name", raw.FamilyName}, {"middle_name", raw.MiddleName},
+		{"given_name", raw.GivenName}, {"gender", raw.Gender}, {"birth_date", raw.BirthDate},
+		{"citizen_id", raw.CitizenID}, {"insurance_no", raw.InsuranceNo}, {"phone", raw.Phone},
+		{"province", raw.Province}, {"ward", raw.Ward}, {"address", raw.Address}, {"recorded_at", raw.RecordedAt},
+	} {
+		if len(f.v) > maxFieldLen {
+			return nil, invalid(prefix+f.name, fmt.Sprintf("longer than %d bytes", maxFieldLen))
+		}
+		if !utf8.ValidString(f.v) || strings.ContainsRune(f.v, 0) {
+			return nil, invalid(prefix+f.name, "not valid UTF-8 text")
+		}
+	}
+	m := matching.Normalize(&raw)
+	return &input{
+		raw:  raw,
+		key:  store.RecordKey{Source: raw.Source, LocalID: raw.LocalID},
+		hash: ContentHash(raw),
+		norm: &m,
+		keys: blocking.KeyHashes(nil, &m),
+	}, nil
+}
+
+func checkKeyPart(field, v string, maxLen int) error {
+	switch {
+	case v == "":
+		return invalid(field, "required")
+	case len(v) > maxLen:
+		return invalid(field, fmt.Sprintf("longer than %d bytes", maxLen))
+	case !utf8.ValidString(v):
+		return invalid(field, "not valid UTF-8 text")
+	case strings.ContainsFunc(v, unicode.IsControl):
+		return invalid(field, "contains control characters")
+	}
+	return nil
+}
+
+// ContentHash identifies a record's content: the hex SHA-256 of the JSON
+// encoding of raw (fields in declaration order, empty ones omitted) with
+// RecordedAt left out — a record sent again with only a new recording
+// time is the same record.
+func ContentHash(raw matching.Raw) string {
+	raw.RecordedAt = ""
+	b, err := json.Marshal(raw)
+	if err != nil {
+		// A struct of strings always encodes.
+		panic("api: encoding a record: " + err.Error())
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Resolve links one source record to a person: it stores the record (a
+// new version when its content changed), decides which person it belongs
+// to and writes the record, link, person, task and events in one
+// transaction. Re-sending the same content is idempotent ("unchanged",
+// nothing written). See doc.go for the decision rules.
+func (s *Service) Resolve(ctx context.Context, actor Actor, raw matching.Raw) (Result, error) {
+	if err := checkActor(actor); err != nil {
+		return Result{}, err
+	}
+	in, err := s.prepare(raw, "")
+	if err != nil {
+		_ = s.audit(ctx, actor, "resolve", nil, nil, Outcome(err))
+		return Result{}, err
+	}
+	res, done, err := s.fastPath(ctx, in)
+	if err == nil && !done {
+		err = s.update(ctx, func(tx store.Tx) error {
+			var err error
+			res, err = s.resolveTx(ctx, tx, actor, in)
+			return err
+		})
+	}
+	if aerr := s.audit(ctx, actor, "resolve", []store.EID{res.EID}, []store.RecordKey{in.key}, Outcome(err)); err == nil && aerr != nil {
+		return res, fmt.Errorf("record %s: resolved, but the audit log failed: %w", in.key, aerr)
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("record %s: %w", in.key, err)
+	}
+	return res, nil
+}
+
+// ResolveBatch resolves records in order in ONE transaction, each seeing
+// the ones before it (a batch may hold several versions of one record).
+// Every record is validated first: an invalid one fails the call with a
+// FieldError naming its index ("records[3].local_id") and nothing is
+// written. Records already stored with the same content are answered
+// "unchanged" from a read-only snapshot when their key appears once in the
+// batch. The audit log gets one entry for the batch.
+func (s *Service) ResolveBatch(ctx context.Context, actor Actor, raws []matching.Raw) ([]Result, error) {
+	if err := checkActor(actor); err != nil {
+		return nil, err
+	}
+	ins := make([]*input, len(raws))
+	for i := range raws {
+		in, err := s.prepare(raws[i], fmt.Sprintf("records[%d].", i))
+		if err != nil {
+			_ = s.audit(ctx, actor, "resolve_batch", nil, nil, Outcome(err))
+			return nil, err
+		}
+		ins[i] = in
+	}
+	seen := make(map[store.RecordKey]int, len(ins))
+	for _, in := range ins {
+		seen[in.key]++
+	}
+	results := make([]Result, len(ins))
+	done := make([]bool, len(ins))
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		for i, in := range ins {
+			if seen[in.key] > 1 {
+				continue
+			}
+			r, ok, err := s.unchanged(ctx, tx, in)
+			if err != nil {
+				return fmt.Errorf("records[%d] (%s): %w", i, in.key, err)
+			}
+			results[i], done[i] = r, ok
+		}
+		return nil
+	})
+	if err == nil && slices.Contains(done, false) {
+		err = s.update(ctx, func(tx store.Tx) error {
+			for i, in := range ins {
+				if done[i] {
+					continue
+				}
+				r, err := s.resolveTx(ctx, tx, actor, in)
+				if err != nil {
+					return fmt.Errorf("records[%d] (%s): %w", i, in.key, err)
+				}
+				results[i] = r
+			}
+			return nil
+		})
+	}
+	eids := make([]store.EID, 0, len(ins))
+	keys := make([]store.RecordKey, len(ins))
+	for i, in := range ins {
+		keys[i] = in.key
+		if results[i].EID != "" && !slices.Contains(eids, results[i].EID) {
+			eids = append(eids, results[i].EID)
+		}
+	}
+	if aerr := s.audit(ctx, actor, "resolve_batch", eids, keys, Outcome(err)); err == nil && aerr != nil {
+		return results, fmt.Errorf("batch resolved, but the audit log failed: %w", aerr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// fastPath answers a re-sent record from a read-only snapshot.
+func (s *Service) fastPath(ctx context.Context, in *input) (res Result, done bool, err error) {
+	err = s.store.View(ctx, func(tx store.Tx) error {
+		var err error
+		res, done, err = s.unchanged(ctx, tx, in)
+		return err
+	})
+	return res, done, err
+}
+
+// unchanged reports whether the record is stored, active, with the same
+// content hash and linked, and if so its Result ("unchanged").
+func (s *Service) unchanged(ctx context.Context, tx store.Tx, in *input) (Result, bool, error) {
+	cur, err := tx.Record(ctx, in.key)
+	if errors.Is(err, store.ErrNotFound) {
+		return Result{}, false, nil
+	}
+	if err != nil || cur.Status != store.RecordActive || cur.Hash != in.hash {
+		return Result{}, false, err
+	}
+	l, err := tx.Link(ctx, in.key)
+	if errors.Is(err, store.ErrNotFound) {
+		return Result{}, false, nil // not linked: repaired by the full path
+	}
+	if err != nil {
+		return Result{}, false, err
+	}
+	p, err := s.follow(ctx, tx, l.EID)
+	if err != nil {
+		return Result{}, false, err
+	}
+	return Result{
+		Key: in.key, EID: p.EID, Decision: DecisionUnchanged, Version: cur.Version,
+		Probability: l.Probability, Weight: l.Weight, Issues: in.norm.Issues,
+	}, true, nil
+}
+
+// conflictRetries is how many more times update runs a transaction that
+// still conflicted after the store's own retries.
+const conflictRetries = 8
+
+// update runs fn in store.Update, running it again (after a short random
+// pause) when it conflicts with concurrent writers: store.ErrConflict.
+func (s *Service) update(ctx context.Context, fn func(tx store.Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := s.store.Update(ctx, fn)
+		if err == nil || !errors.Is(err, store.ErrConflict) || attempt == conflictRetries {
+			return err
+		}
+		pause := time.Duration(rand.Int64N(int64(attempt+1) * int64(5*time.Millisecond)))
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// personScore is how a record scored against one person.
+type personScore struct {
+	eid     store.EID
+	best    matching.Score
+	bestRec *matching.Record
+	// veto is cluster.Compatible's verdict on the record joining the
+	// person (computed for strong matches and the current person).
+	veto cluster.Reason
+	auto bool
+}
+
+func (p *personScore) link(kind store.LinkKind, actor Actor) store.Link {
+	l := store.Link{EID: p.eid, Kind: kind, Actor: actor.ID}
+	if p.bestRec != nil {
+		l.Weight, l.Probability = p.best.Weight, p.best.Probability()
+	}
+	return l
+}
+
+// Link reasons recorded by Resolve.
+const (
+	reasonAutoLink = "resolve: matched an existing person"
+	reasonMustLink = "resolve: steward must-link constraint"
+	reasonStay     = "resolve: new version still belongs to its person"
+	reasonNew      = "resolve: no matching person"
+	reasonReview   = "resolve: possible match sent to review"
+	reasonDup      = "resolve: matched several persons; sent to review"
+)
+
+// resolveTx resolves one prepared record inside an Update.
+func (s *Service) resolveTx(ctx context.Context, tx store.Tx, actor Actor, in *input) (Result, error) {
+	if r, ok, err := s.unchanged(ctx, tx, in); err != nil || ok {
+		return r, err
+	}
+	res := Result{Key: in.key, Issues: in.norm.Issues}
+
+	cur, err := tx.Record(ctx, in.key)
+	exists := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return res, err
+	}
+	var current store.EID // the live person the record is linked to
+	var curKind store.LinkKind
+	if exists {
+		l, err := tx.Link(ctx, in.key)
+		switch {
+		case err == nil:
+			p, err := s.follow(ctx, tx, l.EID)
+			if err != nil {
+				return res, err
+			}
+			current, curKind = p.EID, l.Kind
+		case !errors.Is(err, store.ErrNotFound):
+			return res, err
+		}
+	}
+
+	rec := store.Record{
+		Key: in.key, Version: 1, Raw: in.raw, Hash: in.hash, Status: store.RecordActive,
+		Keys: in.keys, Received: s.now(),
+	}
+	if exists {
+		rec.Version = cur.Version + 1
+	}
+	res.Version = rec.Version
+	if err := tx.PutRecord(ctx, rec); err != nil {
+		return res, err
+	}
+	s.remember(&rec, in.norm)
+	if err := s.appendEvent(ctx, tx, &store.Event{
+		Kind: store.EventRecordPut, Actor: actor.ID, Record: in.key,
+	}, RecordVersion{Version: rec.Version, Hash: rec.Hash}); err != nil {
+		return res, err
+	}
+
+	mustLink, cannot, err := s.constraints(ctx, tx, in.key)
+	if err != nil {
+		return res, err
+	}
+	if cannot[current] {
+		current = ""
+	}
+	scores, err := s.scorePersons(ctx, tx, in, current, mustLink, cannot, &res)
+	if err != nil {
+		return res, err
+	}
+	byEID := make(map[store.EID]*personScore, len(scores))
+	for _, p := range scores {
+		byEID[p.eid] = p
+	}
+
+	var autos, possible []*personScore
+	for _, p := range scores {
+		switch {
+		case p.eid == current:
+		case p.auto:
+			autos = append(autos, p)
+		case p.best.Decision >= matching.Review:
+			possible = append(possible, p)
+		}
+	}
+	pc := byEID[current] // nil when the current person has no other records
+	var (
+		target     *personScore
+		targetKind = store.LinkAuto
+		reason     string
+	)
+	switch {
+	case mustLink != "":
+		target, targetKind, reason = byEID[mustLink], store.LinkManual, reasonMustLink
+		if target == nil {
+			target = &personScore{eid: mustLink}
+		}
+	case current != "" && pc != nil && pc.auto:
+		target, reason = pc, reasonStay
+	case len(autos) == 1:
+		target, reason = autos[0], reasonAutoLink
+	case current != "" && (pc == nil || pc.veto == cluster.ReasonNone && pc.best.Decision >= matching.Review):
+		target, reason = pc, reasonStay
+		if target == nil {
+			target = &personScore{eid: current}
+		}
+	}
+	if target != nil {
+		if target.eid == current && curKind == store.LinkManual {
+			targetKind = store.LinkManual
+		}
+		res.Decision = DecisionLinked
+		res.EID = target.eid
+		s.describe(&res, in, target)
+		return res, s.setLink(ctx, tx, withRecord(target.link(targetKind, actor), in.key), reason)
+	}
+
+	// No person to link to: a new person, and a task when someone came close.
+	if pc != nil && pc.best.Decision >= matching.Review {
+		possible = append(possible, pc) // the person the record left
+	}
+	var taskKind store.TaskKind
+	var listed []*personScore
+	switch {
+	case len(autos) >= 2:
+		res.Decision, reason, taskKind, listed = DecisionDuplicate, reasonDup, store.TaskPossibleDuplicate, autos
+	case len(possible) > 0:
+		res.Decision, reason, taskKind, listed = DecisionReview, reasonReview, store.TaskPossibleMatch, possible
+	default:
+		res.Decision, reason = DecisionNew, reasonNew
+	}
+	if best := bestOf(scores); best != nil {
+		s.describe(&res, in, best)
+	}
+	p, err := s.newPerson(ctx, tx, actor, reason)
+	if err != nil {
+		return res, err
+	}
+	res.EID = p.EID
+	if err := s.setLink(ctx, tx, store.Link{Record: in.key, EID: p.EID, Kind: store.LinkAuto, Actor: actor.ID}, reason); err != nil {
+		return res, err
+	}
+	if taskKind != 0 {
+		id, err := s.openTask(ctx, tx, actor, in, taskKind, listed, p.EID)
+		if err != nil {
+			return res, err
+		}
+		res.TaskID = id
+	}
+	return res, nil
+}
+
+func withRecord(l store.Link, k store.RecordKey) store.Link {
+	l.Record = k
+	return l
+}
+
+// constraints returns the record's steward constraints, redirects
+// followed: the must-link person ("" for none; the most recent when there
+// are several) and the cannot-link persons.
+func (s *Service) constraints(ctx context.Context, tx store.Tx, k store.RecordKey) (store.EID, map[store.EID]bool, error) {
+	cs, err := tx.Constraints(ctx, k)
+	if err != nil {
+		return "", nil, err
+	}
+	var must store.Constraint
+	cannot := make(map[store.EID]bool)
+	for _, c := range cs {
+		p, err := s.follow(ctx, tx, c.EID)
+		if err != nil {
+			return "", nil, fmt.Errorf("constraint of record %s on person %s: %w", k, c.EID, err)
+		}
+		switch c.Kind {
+		case store.MustLink:
+			if must.EID == "" || c.At.After(must.At) || c.At.Equal(must.At) && p.EID < must.EID {
+				must, must.EID = c, p.EID
+			}
+		case store.CannotLink:
+			cannot[p.EID] = true
+		}
+	}
+	return must.EID, cannot, nil
+}
+
+// scorePersons scores the record against every record of every candidate
+// person — the persons of the records that share a blocking key with it,
+// the person it is linked to and its must-link person, less its
+// cannot-link persons — and returns one personScore per person that has
+// records other than this one, strongest first. It counts the pairs
+// scored in res.Candidates.
+func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, current, mustLink store.EID, cannot map[store.EID]bool, res *Result) ([]*personScore, error) {
+	cset, err := tx.Candidates(ctx, in.keys, s.perKey)
+	if err != nil {
+		return nil, err
+	}
+	want := make(map[store.EID]bool)
+	for _, c := range cset.Candidates {
+		if c.EID != "" && c.Record.Key != in.key && !cannot[c.EID] {
+			want[c.EID] = true
+		}
+	}
+	for _, e := range []store.EID{current, mustLink} {
+		if e != "" {
+			want[e] = true
+		}
+	}
+	if len(want) == 0 {
+		return nil, nil
+	}
+	eids := make([]store.EID, 0, len(want))
+	for e := range want {
+		eids = append(eids, e)
+	}
+	slices.Sort(eids)
+	members, err := tx.PersonRecords(ctx, eids)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(members, func(a, b store.Candidate) int {
+		if c := cmp.Compare(a.EID, b.EID); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(a.Record.Key.Source, b.Record.Key.Source), cmp.Compare(a.Record.Key.LocalID, b.Record.Key.LocalID))
+	})
+	var out []*personScore
+	one := []*matching.Record{in.norm}
+	for i := 0; i < len(members); {
+		j := i
+		for j < len(members) && members[j].EID == members[i].EID {
+			j++
+		}
+		group := members[i:j]
+		i = j
+		p := &personScore{eid: group[0].EID}
+		recs := make([]*matching.Record, 0, len(group))
+		for k := range group {
+			if group[k].Record.Key == in.key {
+				continue
+			}
+			m := s.normalized(&group[k].Record)
+			recs = append(recs, m)
+			sc := s.model.Score(in.norm, m)
+			res.Candidates++
+			if p.bestRec == nil || sc.Weight > p.best.Weight {
+				p.best, p.bestRec = sc, m
+			}
+		}
+		if len(recs) == 0 {
+			continue
+		}
+		if p.best.Decision == matching.Match || p.eid == current {
+			p.veto, _ = cluster.Compatible(s.model, one, recs, s.cluster)
+		}
+		p.auto = p.best.Decision == matching.Match && p.veto == cluster.ReasonNone
+		out = append(out, p)
+	}
+	slices.SortStableFunc(out, func(a, b *personScore) int { return cmp.Compare(b.best.Weight, a.best.Weight) })
+	return out, nil
+}
+
+// bestOf returns the strongest person score (scores are sorted), or nil.
+func bestOf(scores []*personScore) *personScore {
+	if len(scores) == 0 {
+		return nil
+	}
+	return scores[0]
+}
+
+// describe fills in the score and explanation of the record's best pair
+// with p.
+func (s *Service) describe(res *Result, in *input, p *personScore) {
+	if p == nil || p.bestRec == nil {
+		return
+	}
+	res.Weight, res.Probability = p.best.Weight, p.best.Probability()
+	e := s.model.Explain(in.norm, p.bestRec)
+	res.Explanation = &e
+}
+
+// openTask raises a review task for the record about the listed persons
+// and appends store.EventTaskOpened.
+func (s *Service) openTask(ctx context.Context, tx store.Tx, actor Actor, in *input, kind store.TaskKind, listed []*personScore, created store.EID) (int64, error) {
+	if len(listed) > maxTaskCandidates {
+		listed = listed[:maxTaskCandidates]
+	}
+	t := &store.Task{Kind: kind, Status: store.TaskOpen, Record: in.key, Created: s.now()}
+	eids := []store.EID{created}
+	for _, p := range listed {
+		e := s.model.Explain(in.norm, p.bestRec)
+		b, err := json.Marshal(e)
+		if err != nil {
+			return 0, err
+		}
+		t.Candidates = append(t.Candidates, store.TaskCandidate{
+			EID: p.eid, Probability: p.best.Probability(), Weight: p.best.Weight, Explanation: b,
+		})
+		eids = append(eids, p.eid)
+	}
+	if err := tx.PutTask(ctx, t); err != nil {
+		return 0, err
+	}
+	err := s.appendEvent(ctx, tx, &store.Event{
+		Kind: store.EventTaskOpened, Actor: actor.ID, EIDs: eids, Record: in.key, TaskID: t.ID,
+	}, TaskData{TaskID: t.ID, Kind: kind})
+	return t.ID, err
+}
+
+// Retract withdraws a source record: it stores a new version with status
+// retracted and no blocking keys, removes its link and rebuilds the
+// golden record of the person it leaves, in one transaction. Retracting a
+// retracted record writes nothing. Result.EID is the person the record
+// was last linked to.
+func (s *Service) Retract(ctx context.Context, actor Actor, key store.RecordKey, reason string) (Result, error) {
+	if err := checkActor(actor); err != nil {
+		return Result{}, err
+	}
+	key.Source, key.LocalID = strings.TrimSpace(key.Source), strings.TrimSpace(key.LocalID)
+	if err := checkKeyPart("source", key.Source, maxSourceLen); err != nil {
+		return Result{}, err
+	}
+	if err := checkKeyPart("local_id", key.LocalID, maxLocalIDLen); err != nil {
+		return Result{}, err
+	}
+	var res Result
+	err := s.update(ctx, func(tx store.Tx) error {
+		var err error
+		res, err = s.retractTx(ctx, tx, actor, key, reason)
+		return err
+	})
+	if aerr := s.audit(ctx, actor, "retract", []store.EID{res.EID}, []store.RecordKey{key}, Outcome(err)); err == nil && aerr != nil {
+		return res, fmt.Errorf("record %s: retracted, but the audit log failed: %w", key, aerr)
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("retract record %s: %w", key, err)
+	}
+	return res, nil
+}
+
+func (s *Service) retractTx(ctx context.Context, tx store.Tx, actor Actor, key store.RecordKey, reason string) (Result, error) {
+	cur, err := tx.Record(ctx, key)
+	if err != nil {
+		return Result{}, notFound(err, "record "+key.String())
+	}
+	res := Result{Key: key, Decision: DecisionRetracted, Version: cur.Version}
+	hist, err := tx.LinkHistory(ctx, key)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return res, err
+	}
+	if len(hist) > 0 {
+		if p, err := s.follow(ctx, tx, hist[len(hist)-1].EID); err == nil {
+			res.EID = p.EID
+		}
+	}
+	if cur.Status == store.RecordRetracted {
+		return res, nil
+	}
+	rec := cur
+	rec.Version++
+	rec.Status = store.RecordRetracted
+	rec.Keys = nil
+	rec.Received = s.now()
+	res.Version = rec.Version
+	if err := tx.PutRecord(ctx, rec); err != nil {
+		return res, err
+	}
+	if err := s.appendEvent(ctx, tx, &store.Event{
+		Kind: store.EventRecordRetracted, Actor: actor.ID, Reason: reason, Record: key,
+	}, RecordVersion{Version: rec.Version, Hash: rec.Hash}); err != nil {
+		return res, err
+	}
+	if _, err := tx.Link(ctx, key); errors.Is(err, store.ErrNotFound) {
+		return res, nil
+	} else if err != nil {
+		return res, err
+	}
+	return res, s.removeLink(ctx, tx, key, actor, reason)
+}
