@@ -1,0 +1,166 @@
+package storetest
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vnhealth/mpi/store"
+)
+
+// auditEntry returns an audit entry of actor doing action on eids.
+func auditEntry(actor, action string, when time.Time, eids ...store.EID) *store.AuditEntry {
+	return &store.AuditEntry{
+		At: when, Actor: actor, Role: "clinician", Action: action, RequestID: "req-" + actor,
+		Outcome: "ok", EIDs: eids, Records: []store.RecordKey{key("BV01", "A"), key("TYT-Ba Đình", "7")},
+	}
+}
+
+// auditLog returns the entries f selects, failing the test on error.
+func auditLog(t *testing.T, s store.Store, f store.AuditFilter) []store.AuditEntry {
+	t.Helper()
+	es, err := s.AuditLog(t.Context(), f)
+	if err != nil {
+		t.Fatalf("AuditLog: %v", err)
+	}
+	return es
+}
+
+// storedAudit returns e as a store gives it back.
+func storedAudit(e store.AuditEntry) store.AuditEntry {
+	e.At = store.StoredTime(e.At)
+	return e
+}
+
+// testAudit: Audit fills in Seq, Prev and Hash; the log reads back as
+// written and its chain verifies.
+func testAudit(t *testing.T, s0 Backend) {
+	s := s0.Open(t)
+	e := eids(t, s, 2)
+	a1 := auditEntry("nurse-1", "get_person", at(1), e[0])
+	a2 := auditEntry("nurse-1", "search", at(2), e...)
+	a3 := &store.AuditEntry{At: at(3), Actor: "hub-9", Role: "ingest", Action: "resolve", Outcome: "denied"}
+	if err := s.Audit(t.Context(), a1, a2); err != nil {
+		t.Fatalf("Audit: %v", err)
+	}
+	if err := s.Audit(t.Context()); err != nil {
+		t.Fatalf("Audit of nothing: %v", err)
+	}
+	if err := s.Audit(t.Context(), a3); err != nil {
+		t.Fatalf("Audit: %v", err)
+	}
+	if !(a1.Seq > 0 && a2.Seq > a1.Seq && a3.Seq > a2.Seq) {
+		t.Errorf("audit Seqs %d, %d, %d: want positive and increasing", a1.Seq, a2.Seq, a3.Seq)
+	}
+	if len(a1.Prev) != 0 {
+		t.Errorf("first entry: Prev %x, want none", a1.Prev)
+	}
+	if !bytes.Equal(a2.Prev, a1.Hash) || !bytes.Equal(a3.Prev, a2.Hash) {
+		t.Errorf("Prev is not the previous entry's Hash")
+	}
+	for _, a := range []*store.AuditEntry{a1, a2, a3} {
+		if !bytes.Equal(a.Hash, store.AuditHash(a.Prev, a)) {
+			t.Errorf("entry %d: Hash is not AuditHash(Prev, entry)", a.Seq)
+		}
+	}
+	got := auditLog(t, s, store.AuditFilter{})
+	diff(t, "AuditLog", []store.AuditEntry{storedAudit(*a1), storedAudit(*a2), storedAudit(*a3)}, got)
+	for _, g := range got {
+		checkUTC(t, "AuditEntry.At", g.At)
+	}
+	if err := store.VerifyAuditChain(nil, got); err != nil {
+		t.Errorf("VerifyAuditChain: %v", err)
+	}
+}
+
+// testAuditFilters: by actor, EID, action, AfterSeq, Since (inclusive)
+// and Limit, in Seq order.
+func testAuditFilters(t *testing.T, b Backend) {
+	s := b.Open(t)
+	e := eids(t, s, 3)
+	p1, p2, p3 := e[0], e[1], e[2]
+	es := []*store.AuditEntry{
+		auditEntry("nurse-1", "get_person", at(1), p1),
+		auditEntry("nurse-2", "get_person", at(2), p2),
+		auditEntry("nurse-1", "search", at(3), p1, p2),
+		auditEntry("steward-1", "merge", at(4), p2, p1),
+		auditEntry("nurse-2", "search", at(5)),
+		auditEntry("nurse-1", "get_person", at(6), p1),
+	}
+	for _, a := range es {
+		if err := s.Audit(t.Context(), a); err != nil {
+			t.Fatalf("Audit: %v", err)
+		}
+	}
+	tests := []struct {
+		name string
+		f    store.AuditFilter
+		want []int
+	}{
+		{"all", store.AuditFilter{}, []int{0, 1, 2, 3, 4, 5}},
+		{"actor", store.AuditFilter{Actor: "nurse-1"}, []int{0, 2, 5}},
+		{"EID", store.AuditFilter{EID: p2}, []int{1, 2, 3}},
+		{"EID never seen", store.AuditFilter{EID: p3}, nil},
+		{"action", store.AuditFilter{Action: "search"}, []int{2, 4}},
+		{"after", store.AuditFilter{AfterSeq: es[3].Seq}, []int{4, 5}},
+		{"since, inclusive", store.AuditFilter{Since: at(3)}, []int{2, 3, 4, 5}},
+		{"since, in UTC", store.AuditFilter{Since: at(3).UTC()}, []int{2, 3, 4, 5}},
+		{"since, a microsecond later", store.AuditFilter{Since: store.StoredTime(at(3)).Add(time.Microsecond)}, []int{3, 4, 5}},
+		{"limit", store.AuditFilter{Limit: 2}, []int{0, 1}},
+		{"actor and action", store.AuditFilter{Actor: "nurse-1", Action: "get_person"}, []int{0, 5}},
+		{"EID, actor, since, limit", store.AuditFilter{EID: p1, Actor: "nurse-1", Since: at(2), Limit: 1}, []int{2}},
+		{"actor, after", store.AuditFilter{Actor: "nurse-2", AfterSeq: es[1].Seq}, []int{4}},
+		{"no match", store.AuditFilter{Actor: "nurse-2", EID: p1}, nil},
+	}
+	for _, tc := range tests {
+		var want []store.AuditEntry
+		for _, i := range tc.want {
+			want = append(want, storedAudit(*es[i]))
+		}
+		diff(t, "AuditLog "+tc.name, want, auditLog(t, s, tc.f))
+	}
+}
+
+// testAuditConcurrent: audits from many goroutines at once form one chain.
+func testAuditConcurrent(t *testing.T, b Backend) {
+	s := b.Open(t)
+	const goroutines, calls = 20, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines*calls)
+	for g := range goroutines {
+		wg.Go(func() {
+			for c := range calls {
+				actor := fmt.Sprintf("user-%d", g)
+				err := s.Audit(t.Context(), auditEntry(actor, "get_person", at(c)), auditEntry(actor, "search", at(c)))
+				if err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("Audit: %v", err)
+	}
+	all := auditLog(t, s, store.AuditFilter{})
+	if len(all) != goroutines*calls*2 {
+		t.Fatalf("%d audit entries, want %d", len(all), goroutines*calls*2)
+	}
+	if err := store.VerifyAuditChain(nil, all); err != nil {
+		t.Errorf("VerifyAuditChain: %v", err)
+	}
+	// Each call's two entries are consecutive.
+	for i := 0; i < len(all); i += 2 {
+		if all[i].Actor != all[i+1].Actor || all[i].Action != "get_person" || all[i+1].Action != "search" {
+			t.Errorf("entries %d and %d are not one call's pair", all[i].Seq, all[i+1].Seq)
+		}
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i].Seq <= all[i-1].Seq {
+			t.Fatalf("AuditLog not in Seq order at %d", all[i].Seq)
+		}
+	}
+}
