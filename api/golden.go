@@ -147,18 +147,11 @@ func pick(opts []goldenOption) store.GoldenField {
 	best := opts[0]
 	for _, o := range opts[1:] {
 		if o.received.After(best.received) ||
-			o.received.Equal(best.received) && keyLess(o.from, best.from) {
+			o.received.Equal(best.received) && compareRecordKey(o.from, best.from) < 0 {
 			best = o
 		}
 	}
 	return store.GoldenField{Value: best.display, From: best.from}
-}
-
-func keyLess(a, b store.RecordKey) bool {
-	if a.Source != b.Source {
-		return a.Source < b.Source
-	}
-	return a.LocalID < b.LocalID
 }
 
 // displayName is a record's name as text to show: the full name or the
