@@ -62,6 +62,9 @@ type Result struct {
 	Version int32
 	// Candidates counts the record pairs scored.
 	Candidates int
+	// Capped counts the record's blocking keys skipped as oversized blocks
+	// (Options.PerKey): candidates that were not considered.
+	Capped int
 	// Issues lists the values normalization left out (field and problem).
 	Issues []matching.Issue
 }
@@ -259,31 +262,64 @@ func (s *Service) fastPath(ctx context.Context, in *input) (res Result, done boo
 	return res, done, err
 }
 
-// unchanged reports whether the record is stored, active, with the same
-// content hash and linked, and if so its Result ("unchanged").
-func (s *Service) unchanged(ctx context.Context, tx store.Tx, in *input) (Result, bool, error) {
-	cur, err := tx.Record(ctx, in.key)
+// stored is what the store holds for a record key.
+type stored struct {
+	rec    store.Record
+	exists bool
+	link   store.Link
+	linked bool
+	// person is the live person the record is linked to (redirects
+	// followed); "" when it is not linked.
+	person store.EID
+}
+
+// lookupStored reads the record's current version, its link and its person.
+func (s *Service) lookupStored(ctx context.Context, tx store.Tx, k store.RecordKey) (stored, error) {
+	var st stored
+	var err error
+	st.rec, err = tx.Record(ctx, k)
 	if errors.Is(err, store.ErrNotFound) {
-		return Result{}, false, nil
-	}
-	if err != nil || cur.Status != store.RecordActive || cur.Hash != in.hash {
-		return Result{}, false, err
-	}
-	l, err := tx.Link(ctx, in.key)
-	if errors.Is(err, store.ErrNotFound) {
-		return Result{}, false, nil // not linked: repaired by the full path
+		return st, nil
 	}
 	if err != nil {
-		return Result{}, false, err
+		return st, err
 	}
-	p, err := s.follow(ctx, tx, l.EID)
+	st.exists = true
+	st.link, err = tx.Link(ctx, k)
+	if errors.Is(err, store.ErrNotFound) {
+		return st, nil
+	}
 	if err != nil {
-		return Result{}, false, err
+		return st, err
+	}
+	p, err := s.follow(ctx, tx, st.link.EID)
+	if err != nil {
+		return st, err
+	}
+	st.linked, st.person = true, p.EID
+	return st, nil
+}
+
+// unchanged reports whether the record is stored, active, linked and with
+// the same content hash as in — a re-send — and if so its Result.
+func (st *stored) unchanged(in *input) (Result, bool) {
+	if !st.exists || !st.linked || st.rec.Status != store.RecordActive || st.rec.Hash != in.hash {
+		return Result{}, false
 	}
 	return Result{
-		Key: in.key, EID: p.EID, Decision: DecisionUnchanged, Version: cur.Version,
-		Probability: l.Probability, Weight: l.Weight, Issues: in.norm.Issues,
-	}, true, nil
+		Key: in.key, EID: st.person, Decision: DecisionUnchanged, Version: st.rec.Version,
+		Probability: st.link.Probability, Weight: st.link.Weight, Issues: in.norm.Issues,
+	}, true
+}
+
+// unchanged looks the record up and reports whether in is a re-send.
+func (s *Service) unchanged(ctx context.Context, tx store.Tx, in *input) (Result, bool, error) {
+	st, err := s.lookupStored(ctx, tx, in.key)
+	if err != nil {
+		return Result{}, false, err
+	}
+	r, ok := st.unchanged(in)
+	return r, ok, nil
 }
 
 // conflictRetries is how many more times update runs a transaction that
@@ -340,38 +376,22 @@ const (
 
 // resolveTx resolves one prepared record inside an Update.
 func (s *Service) resolveTx(ctx context.Context, tx store.Tx, actor Actor, in *input) (Result, error) {
-	if r, ok, err := s.unchanged(ctx, tx, in); err != nil || ok {
-		return r, err
+	st, err := s.lookupStored(ctx, tx, in.key)
+	if err != nil {
+		return Result{}, err
+	}
+	if r, ok := st.unchanged(in); ok {
+		return r, nil
 	}
 	res := Result{Key: in.key, Issues: in.norm.Issues}
-
-	cur, err := tx.Record(ctx, in.key)
-	exists := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return res, err
-	}
-	var current store.EID // the live person the record is linked to
-	var curKind store.LinkKind
-	if exists {
-		l, err := tx.Link(ctx, in.key)
-		switch {
-		case err == nil:
-			p, err := s.follow(ctx, tx, l.EID)
-			if err != nil {
-				return res, err
-			}
-			current, curKind = p.EID, l.Kind
-		case !errors.Is(err, store.ErrNotFound):
-			return res, err
-		}
-	}
+	current, curKind := st.person, st.link.Kind
 
 	rec := store.Record{
 		Key: in.key, Version: 1, Raw: in.raw, Hash: in.hash, Status: store.RecordActive,
-		Keys: in.keys, Received: s.now(),
+		Keys: in.keys, Received: store.StoredTime(s.now()),
 	}
-	if exists {
-		rec.Version = cur.Version + 1
+	if st.exists {
+		rec.Version = st.rec.Version + 1
 	}
 	res.Version = rec.Version
 	if err := tx.PutRecord(ctx, rec); err != nil {
@@ -520,6 +540,7 @@ func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, curr
 	if err != nil {
 		return nil, err
 	}
+	res.Capped = cset.Capped
 	want := make(map[store.EID]bool)
 	for _, c := range cset.Candidates {
 		if c.EID != "" && c.Record.Key != in.key && !cannot[c.EID] {
@@ -685,7 +706,7 @@ func (s *Service) retractTx(ctx context.Context, tx store.Tx, actor Actor, key s
 	rec.Version++
 	rec.Status = store.RecordRetracted
 	rec.Keys = nil
-	rec.Received = s.now()
+	rec.Received = store.StoredTime(s.now())
 	res.Version = rec.Version
 	if err := tx.PutRecord(ctx, rec); err != nil {
 		return res, err
