@@ -1,0 +1,148 @@
+package bolt
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+
+	bbolt "go.etcd.io/bbolt"
+)
+
+// committer runs write transactions with group commit. bbolt has one
+// writer at a time and each commit costs an fsync, so writers that arrive
+// while a commit is in progress queue up; the next of them to run takes
+// the whole queue and runs every function in one bolt transaction, one
+// after the other (so they still serialize: each sees the writes of those
+// before it), with one fsync for all. A writer that finds no commit in
+// progress runs at once, alone: unlike bbolt's DB.Batch there is no timer,
+// so a lone writer waits for nothing.
+//
+// A function that fails in a group cannot be undone on its own: the group
+// transaction is rolled back, the others run again without it, and it
+// runs again alone to return its own error. So a function may run more
+// than once — which store.Store's Update allows.
+type committer struct {
+	db    *bbolt.DB
+	mode  writeMode
+	mu    sync.Mutex
+	queue []*call
+	busy  bool // a leader is running the queue
+}
+
+// writeMode chooses how Update commits; only the benchmark changes it.
+type writeMode uint8
+
+const (
+	writeGroup  writeMode = iota // group commit (the default)
+	writeSingle                  // one bbolt Update per call
+	writeBatch                   // bbolt's DB.Batch
+)
+
+// call is a queued write.
+type call struct {
+	fn   func(*bbolt.Tx) error
+	done chan outcome
+}
+
+// outcome is what a leader tells a queued writer.
+type outcome struct {
+	err  error
+	solo bool // run again alone
+	lead bool // lead the next group
+}
+
+// do runs fn in a write transaction, alone or in a group.
+func (c *committer) do(fn func(*bbolt.Tx) error) error {
+	switch c.mode {
+	case writeSingle:
+		return c.db.Update(fn)
+	case writeBatch:
+		return c.db.Batch(fn)
+	}
+	own := &call{fn: fn, done: make(chan outcome, 1)}
+	c.mu.Lock()
+	c.queue = append(c.queue, own)
+	if c.busy {
+		c.mu.Unlock()
+		o := <-own.done
+		switch {
+		case o.solo:
+			return c.db.Update(fn)
+		case !o.lead:
+			return o.err
+		}
+		c.mu.Lock()
+	}
+	c.busy = true
+	group := c.queue
+	c.queue = nil
+	c.mu.Unlock()
+	solo, err := c.lead(own, group)
+	if solo {
+		return c.db.Update(fn)
+	}
+	return err
+}
+
+// lead runs a group that includes own, tells the others their outcome and
+// hands the lead on to the first writer that queued meanwhile. It reports
+// own's error, or that own failed in the group and must run alone.
+func (c *committer) lead(own *call, group []*call) (solo bool, err error) {
+	defer c.handOff()
+	if len(group) == 1 {
+		return false, c.db.Update(own.fn)
+	}
+	for len(group) > 0 {
+		failed := -1
+		err := c.db.Update(func(tx *bbolt.Tx) error {
+			for i, cl := range group {
+				if err := safely(cl.fn, tx); err != nil {
+					failed = i
+					return err
+				}
+			}
+			return nil
+		})
+		if failed < 0 {
+			for _, cl := range group {
+				if cl != own {
+					cl.done <- outcome{err: err}
+				}
+			}
+			if solo {
+				return true, nil
+			}
+			return false, err
+		}
+		if cl := group[failed]; cl == own {
+			solo = true
+		} else {
+			cl.done <- outcome{solo: true}
+		}
+		group = slices.Delete(group, failed, failed+1)
+	}
+	return solo, nil
+}
+
+// handOff makes the first queued writer the next leader, or marks the
+// committer idle.
+func (c *committer) handOff() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.queue) == 0 {
+		c.busy = false
+		return
+	}
+	c.queue[0].done <- outcome{lead: true}
+}
+
+// safely runs fn, turning a panic into an error (the function then runs
+// again alone, where the panic reaches its caller).
+func safely(fn func(*bbolt.Tx) error, tx *bbolt.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("bolt: panic in a grouped transaction: %v", p)
+		}
+	}()
+	return fn(tx)
+}
