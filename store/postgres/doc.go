@@ -1,0 +1,67 @@
+// Package postgres is the PostgreSQL backend of store.Store, for the
+// production path: several stateless mpid replicas sharing one database.
+//
+//	s, err := postgres.Open(ctx, "postgres://mpi@db:5432/mpi?sslmode=verify-full", postgres.Options{})
+//
+// # Schema
+//
+// Open applies the numbered SQL files under migrations/ (embedded) in
+// order, one transaction each, recorded in schema_migrations; replicas
+// starting at once take turns on a lock of that table, and a database
+// migrated by a newer program is refused (ErrSchemaTooNew). The tables
+// follow the data model of package store: records (current versions, key
+// source+local_id) and record_versions (earlier ones); record_keys, the
+// online blocking index, one row (key_hash, source, local_id) per key of
+// each active record, its primary key leading with key_hash; persons with
+// the golden record as JSONB; links (the active link per record, indexed by
+// EID) and link_history; steward_constraints; tasks with task_eids;
+// events with event_eids; audit with audit_eids and the one-row audit_tail.
+// Keys and EIDs are TEXT COLLATE "C" (byte order), times TIMESTAMPTZ.
+//
+// The SQL is portable on purpose — sequences, identity columns, BIGINT,
+// arrays and JSONB, serializable transactions with retry, no advisory
+// locks — so that the schema can move to CockroachDB or YugabyteDB.
+//
+// # Concurrency
+//
+// Update runs SERIALIZABLE. Resolving a record reads its blocks
+// (Candidates) and writes into them (PutRecord); two resolves of one new
+// person therefore conflict under PostgreSQL's serializable snapshot
+// isolation, one of them fails to serialize, and Update runs it again — now
+// it sees the other's record and links to its person. That is how
+// concurrent ingests of one person end with one EID, without locks in the
+// hot path. Candidates reaches record_keys, records and links through
+// their primary keys (see TestCandidatesPlan), so the predicate locks
+// cover the blocks read and resolves of different people rarely conflict
+// (on a small or never-analyzed database the planner may scan whole tables
+// and conflicts are more frequent; correctness is the same). Each
+// Candidates key reads at most perKey+1 index entries, whatever the size of
+// its block. A serializable transaction may hold many predicate locks:
+// raise max_pred_locks_per_transaction (default 64) on servers with large
+// candidate sets, or PostgreSQL coarsens the locks to whole relations.
+//
+// A failed try is retried after a jittered, growing backoff, up to
+// Options.MaxTries (20) times; after three failures an Update's further
+// tries run alone within the process (Updates in flight finish first, new
+// ones wait) so that a hot spot drains instead of starving one caller.
+//
+// View runs REPEATABLE READ, READ ONLY: a consistent snapshot that never
+// fails to serialize. Audit appends serialize on the audit_tail row in a
+// READ COMMITTED transaction of their own, which keeps the hash chain
+// unbroken and Seq gapless. Event Seqs come from an identity column: they
+// grow with each append, but transactions that do not conflict may commit
+// in a different order than their Seqs.
+//
+// # Errors
+//
+// Server errors are translated to the store's sentinels (serialization
+// failure and deadlock: ErrConflict; unique violation: ErrExists; data
+// exceptions: ErrInvalid) and reduced to their SQLSTATE, table and
+// constraint: PostgreSQL's messages and details for data errors quote row
+// values, which are patient data, and never reach an error here.
+//
+// # Backup
+//
+// Backup runs pg_dump --format=custom over the store's URL and streams the
+// archive; restore it with pg_restore into an empty database and Open it.
+package postgres

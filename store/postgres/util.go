@@ -1,0 +1,51 @@
+package postgres
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/vnhealth/mpi/store"
+)
+
+// pageSize is how many rows a ForEach reads per query.
+const pageSize = 500
+
+// conflict returns an ErrConflict for op naming what is wrong.
+func conflict(op, format string, args ...any) error {
+	return fmt.Errorf("postgres: %s: %w: %s", op, store.ErrConflict, fmt.Sprintf(format, args...))
+}
+
+// prefixed qualifies each column of a comma-separated list with alias.
+func prefixed(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// dedupe returns es without repeats, in first-seen order (never nil).
+func dedupe(es []store.EID) []store.EID {
+	out := make([]store.EID, 0, len(es))
+	seen := make(map[store.EID]bool, len(es))
+	for _, e := range es {
+		if !seen[e] {
+			seen[e] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// unmarshalJSON decodes a JSON column; NULL leaves v as it is. The
+// decoder's error names the type, not the value.
+func unmarshalJSON(b []byte, v any) error {
+	if b == nil {
+		return nil
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decoding a JSON column: %T", err)
+	}
+	return nil
+}
