@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -529,24 +531,37 @@ func (s *Service) constraints(ctx context.Context, tx store.Tx, k store.RecordKe
 	return must.EID, cannot, nil
 }
 
-// scorePersons scores the record against every record of every candidate
-// person — the persons of the records that share a blocking key with it,
-// the person it is linked to and its must-link person, less its
-// cannot-link persons — and returns one personScore per person that has
-// records other than this one, strongest first. It counts the pairs
-// scored in res.Candidates.
+// scorePersons scores the record against the candidate persons and
+// returns one personScore per person that has records other than this one,
+// strongest first. Candidate records are the active records sharing a
+// blocking key with it (oversized blocks skipped), less its own and those
+// of cannot-link persons; a candidate person is one whose candidate
+// records include a pair at least in the review band — as in the bulk
+// dedupe, where only blocked pairs make edges — plus the person the record
+// is linked to and its must-link person. Every active record of each
+// candidate person is scored (a person scores its best pair) and
+// cluster.Compatible checks the record against all of them. res.Candidates
+// counts the records scored and res.Capped the keys skipped.
 func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, current, mustLink store.EID, cannot map[store.EID]bool, res *Result) ([]*personScore, error) {
 	cset, err := tx.Candidates(ctx, in.keys, s.perKey)
 	if err != nil {
 		return nil, err
 	}
 	res.Capped = cset.Capped
+	scored := make(map[store.RecordKey]matching.Score, len(cset.Candidates))
 	want := make(map[store.EID]bool)
-	for _, c := range cset.Candidates {
-		if c.EID != "" && c.Record.Key != in.key && !cannot[c.EID] {
+	for i := range cset.Candidates {
+		c := &cset.Candidates[i]
+		if c.EID == "" || c.Record.Key == in.key || cannot[c.EID] {
+			continue
+		}
+		sc := s.model.Score(in.norm, s.normalized(&c.Record))
+		scored[c.Record.Key] = sc
+		if sc.Decision >= matching.Review {
 			want[c.EID] = true
 		}
 	}
+	res.Candidates = len(scored)
 	for _, e := range []store.EID{current, mustLink} {
 		if e != "" {
 			want[e] = true
@@ -555,40 +570,31 @@ func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, curr
 	if len(want) == 0 {
 		return nil, nil
 	}
-	eids := make([]store.EID, 0, len(want))
-	for e := range want {
-		eids = append(eids, e)
-	}
-	slices.Sort(eids)
+	eids := slices.Sorted(maps.Keys(want))
 	members, err := tx.PersonRecords(ctx, eids)
 	if err != nil {
 		return nil, err
 	}
 	slices.SortFunc(members, func(a, b store.Candidate) int {
-		if c := cmp.Compare(a.EID, b.EID); c != 0 {
-			return c
-		}
-		return cmp.Or(cmp.Compare(a.Record.Key.Source, b.Record.Key.Source), cmp.Compare(a.Record.Key.LocalID, b.Record.Key.LocalID))
+		return cmp.Or(cmp.Compare(a.EID, b.EID), compareRecordKey(a.Record.Key, b.Record.Key))
 	})
 	var out []*personScore
 	one := []*matching.Record{in.norm}
-	for i := 0; i < len(members); {
-		j := i
-		for j < len(members) && members[j].EID == members[i].EID {
-			j++
-		}
-		group := members[i:j]
-		i = j
+	for group := range groupByEID(members) {
 		p := &personScore{eid: group[0].EID}
 		recs := make([]*matching.Record, 0, len(group))
 		for k := range group {
-			if group[k].Record.Key == in.key {
+			r := &group[k].Record
+			if r.Key == in.key {
 				continue
 			}
-			m := s.normalized(&group[k].Record)
+			m := s.normalized(r)
 			recs = append(recs, m)
-			sc := s.model.Score(in.norm, m)
-			res.Candidates++
+			sc, ok := scored[r.Key]
+			if !ok {
+				sc = s.model.Score(in.norm, m)
+				res.Candidates++
+			}
 			if p.bestRec == nil || sc.Weight > p.best.Weight {
 				p.best, p.bestRec = sc, m
 			}
@@ -604,6 +610,22 @@ func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, curr
 	}
 	slices.SortStableFunc(out, func(a, b *personScore) int { return cmp.Compare(b.best.Weight, a.best.Weight) })
 	return out, nil
+}
+
+// groupByEID yields runs of candidates with one EID (cs sorted by EID).
+func groupByEID(cs []store.Candidate) iter.Seq[[]store.Candidate] {
+	return func(yield func([]store.Candidate) bool) {
+		for i := 0; i < len(cs); {
+			j := i + 1
+			for j < len(cs) && cs[j].EID == cs[i].EID {
+				j++
+			}
+			if !yield(cs[i:j]) {
+				return
+			}
+			i = j
+		}
+	}
 }
 
 // bestOf returns the strongest person score (scores are sorted), or nil.
