@@ -2,26 +2,33 @@ package api
 
 import (
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/vnhealth/mpi/matching"
+	"github.com/vnhealth/mpi/store/bolt"
 )
 
 // BenchmarkResolve resolves generated records, one Resolve per op, into a
-// bolt store preloaded with a generated population (about 5,000 records).
-// Each op sends a record not seen before under its key: two in five are
-// records of the preloaded people from other facilities (they link), the
-// rest new people. It reports the candidate pairs scored per op.
+// bolt store preloaded with a generated population (about 5,000 records),
+// without and with fsync at commit. Each op sends a record not seen before
+// under its key: two in five are records of the preloaded people from
+// another facility (they link), the rest new people. It reports the
+// candidate records scored and the oversized blocks skipped per op.
 func BenchmarkResolve(b *testing.B) {
-	for _, perKey := range []int{50, 200, 1000} {
-		b.Run(fmt.Sprintf("PerKey=%d", perKey), func(b *testing.B) {
-			benchResolve(b, Options{PerKey: perKey})
+	for _, durable := range []bool{false, true} {
+		b.Run(map[bool]string{false: "nosync", true: "durable"}[durable], func(b *testing.B) {
+			st, err := bolt.Open(filepath.Join(b.TempDir(), "mpi.db"), bolt.Options{NoSync: !durable})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { closeStore(b, st) })
+			benchResolve(b, New(st, Options{}))
 		})
 	}
 }
 
-func benchResolve(b *testing.B, opt Options) {
-	s := New(openBolt(b), opt)
+func benchResolve(b *testing.B, s *Service) {
 	pre := generated(b, 2000, 21)
 	resolveAll(b, s, pre, 500)
 	fresh := generated(b, 20000, 22)

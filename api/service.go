@@ -19,7 +19,13 @@ type Options struct {
 	Now func() time.Time
 	// PerKey caps the candidates one blocking key may bring: a key that
 	// indexes more active records is an oversized block and is skipped
-	// (store.Tx.Candidates). Default 200; a negative value means no cap.
+	// (store.Tx.Candidates; counted in Result.Capped). Default 200; a
+	// negative value means no cap. Measured on bolt
+	// (BenchmarkResolveLargeBlock, 2 cores): a candidate record costs
+	// about 4.5 µs to read, normalize (cached) and score, so a full block
+	// of 200 adds about 1 ms to a resolve, and a record whose keys all
+	// sit in full blocks (at most 11 rules) about 10 ms. On generated data
+	// of 12,000 records no key reaches 50.
 	PerKey int
 	// CacheSize bounds the cache of normalized records (entries); default
 	// 50,000; a negative value turns the cache off.
