@@ -126,7 +126,7 @@ func testAuditFilters(t *testing.T, b Backend) {
 // testAuditConcurrent: audits from many goroutines at once form one chain.
 func testAuditConcurrent(t *testing.T, b Backend) {
 	s := b.Open(t)
-	const goroutines, calls = 20, 5
+	const goroutines, calls = 16, 3
 	var wg sync.WaitGroup
 	errs := make(chan error, goroutines*calls)
 	for g := range goroutines {

@@ -75,7 +75,7 @@ func checkRestored(t *testing.T, r store.Store, lo, hi int64) store.Counts {
 // taken at rest has exactly the store's counts.
 func testBackup(t *testing.T, b Backend) {
 	s := b.Open(t)
-	const base, writers, each = 5, 4, 10
+	const base, writers, each = 5, 4, 6
 	for i := range base {
 		if err := resolveNew(t.Context(), s, key("BASE", fmt.Sprint(i))); err != nil {
 			t.Fatalf("resolve: %v", err)
