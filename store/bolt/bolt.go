@@ -148,7 +148,9 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) (err error)
 		// EIDs handed out to an attempt that did not commit must stay
 		// used: persist the sequence before anyone can see the outcome.
 		if p := recover(); p != nil {
-			_ = s.eid.persist(s.db, use.max)
+			if use.max > 0 {
+				_ = s.eid.persist(s.db, use.max)
+			}
 			panic(p)
 		}
 		if use.max > 0 && (err != nil || use.last < use.max) {
