@@ -53,10 +53,9 @@ import (
 //     stopped);
 //   - "possible": below it.
 //
-// Hits whose evidence — the weight minus the model's prior weight, what
-// the query's fields say for the person — is below SearchFloorBits are
-// dropped: the query shares a blocking key with them and little else
-// (another given name in the same year and family initial).
+// Hits below SearchFloor (probability 0.01) are dropped: the query shares
+// a blocking key with them and little else — another given name born the
+// same year, a namesake in another province born in another year.
 //
 // Example: "Nguyen Van An", 1990, against a store holding Nguyễn Văn An
 // (07/05/1990, HCMC, two records) and Trần Văn An (1990): the gy key
@@ -77,11 +76,10 @@ const (
 	DefaultSearchLimit = 10
 	// MaxSearchLimit bounds the hits of one search.
 	MaxSearchLimit = 100
-	// SearchFloorBits is the least evidence (match weight minus the
-	// model's prior weight, in bits) a hit needs: the query's fields make
-	// the person at least 2^10 ≈ 1000 times likelier to be the one sought
-	// than a person drawn at random.
-	SearchFloorBits = 10
+	// SearchFloor is the least probability a hit needs. Below it the
+	// model gives the person less than one chance in a hundred of being
+	// the one sought: a list of such hits hides the useful ones.
+	SearchFloor = 0.01
 )
 
 // Hit is one person a search found.
@@ -193,14 +191,13 @@ func (s *Service) searchTx(ctx context.Context, tx store.Tx, in *input, limit in
 			best[c.EID] = sc
 		}
 	}
-	prior := s.model.PriorWeight()
 	hits := make([]Hit, 0, len(best))
 	certain := 0
 	for eid, sc := range best {
-		if sc.Weight-prior < SearchFloorBits {
+		h := Hit{EID: eid, Probability: sc.Probability(), Weight: sc.Weight, Grade: GradePossible}
+		if h.Probability < SearchFloor {
 			continue
 		}
-		h := Hit{EID: eid, Probability: sc.Probability(), Weight: sc.Weight, Grade: GradePossible}
 		switch sc.Decision {
 		case matching.Match:
 			h.Grade = GradeCertain
@@ -305,7 +302,13 @@ func (s *Service) lookupByID(ctx context.Context, actor Actor, id idField, value
 	}
 	want := id.get(in.norm)
 	if want == "" || len(in.keys) == 0 {
-		return nil, invalid(id.field, "not a usable "+strings.ReplaceAll(id.field, "_", " "))
+		problem := "not a usable " + strings.ReplaceAll(id.field, "_", " ")
+		for _, is := range in.norm.Issues {
+			if is.Field == id.field {
+				problem = is.Problem // names the problem, never the value
+			}
+		}
+		return nil, invalid(id.field, problem)
 	}
 	var views []PersonView
 	err = s.store.View(ctx, func(tx store.Tx) error {
