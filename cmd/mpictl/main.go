@@ -55,6 +55,11 @@ func commands() map[string]command {
 		"eval":     {"pairwise precision, recall and F1 of a clustering against a truth file", runEval},
 		"febrl":    {"convert FEBRL benchmark files into the exchange format and a truth file", runFebrl},
 		"train":    {"estimate a model from unlabelled records (u by sampling, m by EM, term frequencies)", runTrain},
+		"import":   {"resolve a file of records into a store, record by record in file order, in batched transactions", runImport},
+		"export":   {"write source,local_id,eid for every active record of a store", runExport},
+		"backup":   {"write a consistent copy of a live store", runBackup},
+		"verify":   {"check a store's integrity: links, redirects, golden records, event-log replay, audit chain", runVerify},
+		"load":     {"measure Resolve or search throughput and latency against a store, in process", runLoad},
 	}
 }
 

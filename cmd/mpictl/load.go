@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vnhealth/mpi/api"
+	"github.com/vnhealth/mpi/matching"
+	"github.com/vnhealth/mpi/matching/exchange"
+)
+
+// runLoad implements `mpictl load`: resolves (or searches for) the records
+// of a file against a store from several goroutines at once, in process,
+// and reports throughput, latency percentiles and candidates per call.
+func runLoad(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	sf := addStoreFlags(fs, e.getenv)
+	in := fs.String("in", "", "records file (CSV or NDJSON exchange format)")
+	op := fs.String("op", "resolve", "resolve: each record through Resolve; search: name, birth date, sex and province of each record as a clinician's search")
+	workers := fs.Int("workers", 4, "concurrent callers")
+	limit := fs.Int("limit", 0, "use at most this many records (0: all)")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *in == "" || (*op != "resolve" && *op != "search") || *workers < 1 {
+		return fmt.Errorf("%w: load needs --in, --op resolve|search and --workers >= 1", errUsage)
+	}
+	raws, err := readRaws(ctx, *in, e.stdin, *limit)
+	if err != nil {
+		return err
+	}
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc := api.New(st, api.Options{})
+	actor := api.Actor{ID: "mpictl-load", Role: "ingest"}
+	if *op == "search" {
+		actor.Role = "clinician"
+	}
+	lat := make([]time.Duration, len(raws))
+	cands := make([]int, len(raws))
+	var next atomic.Int64
+	var firstErr error
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range *workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(raws) || ctx.Err() != nil {
+					return
+				}
+				t := time.Now()
+				var err error
+				switch *op {
+				case "resolve":
+					var r api.Result
+					r, err = svc.Resolve(ctx, actor, raws[i])
+					cands[i] = r.Candidates
+				case "search":
+					var hits []api.Hit
+					hits, err = svc.Search(ctx, actor, searchQuery(raws[i]), 10)
+					cands[i] = len(hits)
+				}
+				lat[i] = time.Since(t)
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("load: record %d (%s/%s): %w", i, raws[i].Source, raws[i].LocalID, err)
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if firstErr != nil {
+		return firstErr
+	}
+	rep := loadReport{Op: *op, Calls: len(raws), Workers: *workers, Seconds: elapsed.Seconds()}
+	rep.PerSecond = float64(len(raws)) / elapsed.Seconds()
+	sorted := slices.Clone(lat)
+	slices.Sort(sorted)
+	pct := func(p float64) float64 {
+		if len(sorted) == 0 {
+			return 0
+		}
+		return float64(sorted[min(len(sorted)-1, int(p*float64(len(sorted))))].Microseconds()) / 1000
+	}
+	rep.P50ms, rep.P90ms, rep.P99ms, rep.MaxMs = pct(0.50), pct(0.90), pct(0.99), pct(1)
+	total := 0
+	for _, c := range cands {
+		total += c
+		rep.CandidatesMax = max(rep.CandidatesMax, c)
+	}
+	if len(cands) > 0 {
+		rep.CandidatesMean = float64(total) / float64(len(cands))
+	}
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(rep)
+	}
+	what := "candidates"
+	if *op == "search" {
+		what = "hits"
+	}
+	fmt.Fprintf(e.stdout, "%s: %d calls on %d workers in %.1f s: %.0f/s; latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.1f ms; %s per call mean %.1f, max %d\n",
+		rep.Op, rep.Calls, rep.Workers, rep.Seconds, rep.PerSecond, rep.P50ms, rep.P90ms, rep.P99ms, rep.MaxMs, what, rep.CandidatesMean, rep.CandidatesMax)
+	return nil
+}
+
+type loadReport struct {
+	Op             string  `json:"op"`
+	Calls          int     `json:"calls"`
+	Workers        int     `json:"workers"`
+	Seconds        float64 `json:"seconds"`
+	PerSecond      float64 `json:"per_second"`
+	P50ms          float64 `json:"p50_ms"`
+	P90ms          float64 `json:"p90_ms"`
+	P99ms          float64 `json:"p99_ms"`
+	MaxMs          float64 `json:"max_ms"`
+	CandidatesMean float64 `json:"candidates_mean"`
+	CandidatesMax  int     `json:"candidates_max"`
+}
+
+// searchQuery is what a clinician types for a patient: the name, birth
+// date, sex and province of a record.
+func searchQuery(r matching.Raw) matching.Raw {
+	return matching.Raw{FullName: r.FullName, FamilyName: r.FamilyName, MiddleName: r.MiddleName, GivenName: r.GivenName,
+		BirthDate: r.BirthDate, Gender: r.Gender, Province: r.Province}
+}
+
+// readRaws reads up to limit (0: all) readable records of an exchange file
+// as they are; bad rows are skipped.
+func readRaws(ctx context.Context, path string, stdin io.Reader, limit int) ([]matching.Raw, error) {
+	r, _, closeIn, err := openInput(path, stdin)
+	if err != nil {
+		return nil, err
+	}
+	defer closeIn()
+	rd, err := exchange.NewReader(r, exchange.ReaderOptions{})
+	if err != nil {
+		return nil, err
+	}
+	var out []matching.Raw
+	for limit <= 0 || len(out) < limit {
+		raw, _, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var le *exchange.LineError
+		if errors.As(err, &le) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, raw)
+		if len(out)%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	return out, nil
+}
