@@ -121,10 +121,12 @@ type LinkedRecord struct {
 	Raw matching.Raw
 }
 
-// Search finds persons by partial demographics (see the package notes
-// above): ranked hits, at most limit (0: DefaultSearchLimit; at most
+// Search finds persons by partial demographics (see the notes above):
+// ranked hits, at most limit (0: DefaultSearchLimit; at most
 // MaxSearchLimit). A query with nothing a blocking rule can key is a
-// FieldError "query"; a malformed field is a FieldError naming it.
+// FieldError "query"; a malformed field is a FieldError naming it. The
+// audit entry names the persons returned and the records their golden
+// records' fields came from.
 func (s *Service) Search(ctx context.Context, actor Actor, query matching.Raw, limit int) ([]Hit, error) {
 	if err := checkActor(actor); err != nil {
 		return nil, err

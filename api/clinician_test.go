@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -325,4 +326,95 @@ func testPersonAfterMerge(t *testing.T, open opener) {
 		t.Errorf("a merged EID must still be readable")
 	}
 	mustVerify(t, s)
+}
+
+// FuzzSearch: whatever a clinician types, Search and the look-ups answer
+// with ranked hits above the floor or a FieldError that does not echo
+// the value — never another error, never a panic.
+func FuzzSearch(f *testing.F) {
+	for _, r := range []matching.Raw{anBV, anTYT, hongBV, tanPK, anNamesake, haClaims, {FullName: "Nguyen Van An"}, {CitizenID: "000000000000"}} {
+		f.Add(r.FullName, r.BirthDate, r.Gender, r.CitizenID, r.InsuranceNo, r.Phone, r.Province, r.Address)
+	}
+	s := newService(f, openBolt, Options{})
+	for _, r := range []matching.Raw{anBV, anTYT, hongBV, hongPK, tanPK, anNamesake, haClaims} {
+		resolve(f, s, r)
+	}
+	noEcho := func(t *testing.T, err error, values ...string) {
+		t.Helper()
+		var fe *FieldError
+		if !errors.As(err, &fe) {
+			t.Fatalf("error %v is not a FieldError", err)
+		}
+		for _, v := range values {
+			if len(v) >= 6 && strings.Contains(err.Error(), v) {
+				t.Fatalf("error %q echoes a value", err)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, name, birth, sex, citizen, insurance, phone, province, address string) {
+		ctx := t.Context()
+		q := matching.Raw{FullName: name, BirthDate: birth, Gender: sex, CitizenID: citizen,
+			InsuranceNo: insurance, Phone: phone, Province: province, Address: address}
+		hits, err := s.Search(ctx, doctor, q, 0)
+		if err != nil {
+			noEcho(t, err, name, birth, citizen, insurance, phone, address)
+		}
+		for i, h := range hits {
+			if h.Probability < SearchFloor || i > 0 && h.Probability > hits[i-1].Probability ||
+				!slices.Contains([]string{GradeCertain, GradeProbable, GradePossible}, h.Grade) {
+				t.Fatalf("hit %d: %+v", i, h)
+			}
+		}
+		for _, lookup := range []struct {
+			fn    func(context.Context, Actor, string) ([]PersonView, error)
+			value string
+		}{{s.LookupCitizenID, citizen}, {s.LookupInsurance, insurance}, {s.LookupPhone, phone}} {
+			if _, err := lookup.fn(ctx, doctor, lookup.value); err != nil {
+				noEcho(t, err, lookup.value)
+			}
+		}
+	})
+}
+
+// BenchmarkSearch measures a clinician's searches on a store of about
+// 5,000 generated records: a name and birth year (one blocking key), a
+// full query (several keys), and a look-up by phone.
+func BenchmarkSearch(b *testing.B) {
+	s := New(openBolt(b), Options{})
+	raws := generated(b, 2000, 21)
+	resolveAll(b, s, raws, 500)
+	queries := raws[:200]
+	partial := func(r matching.Raw) matching.Raw {
+		return matching.Raw{FullName: r.FullName, FamilyName: r.FamilyName, MiddleName: r.MiddleName, GivenName: r.GivenName, BirthDate: r.BirthDate}
+	}
+	for _, bc := range []struct {
+		name string
+		run  func(r matching.Raw) (int, error)
+	}{
+		{"name+birth", func(r matching.Raw) (int, error) {
+			hits, err := s.Search(b.Context(), doctor, partial(r), 0)
+			return len(hits), err
+		}},
+		{"full", func(r matching.Raw) (int, error) {
+			hits, err := s.Search(b.Context(), doctor, r, 0)
+			return len(hits), err
+		}},
+		{"phone", func(r matching.Raw) (int, error) {
+			views, err := s.LookupPhone(b.Context(), doctor, r.Phone)
+			return len(views), err
+		}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var n, found int
+			for b.Loop() {
+				k, err := bc.run(queries[n%len(queries)])
+				if err != nil && !errors.Is(err, ErrInvalidArgument) {
+					b.Fatal(err)
+				}
+				found += k
+				n++
+			}
+			b.ReportMetric(float64(found)/float64(n), "hits/op")
+		})
+	}
 }

@@ -380,7 +380,7 @@ func (s *Service) ResolveTask(ctx context.Context, actor Actor, id int64, r Task
 			return err
 		}
 		prev := t.Status
-		t.Status, t.Outcome, t.Resolver, t.Reason, t.Resolved = store.TaskResolved, r.Outcome, actor.ID, reason, s.now()
+		t.Status, t.Outcome, t.Resolver, t.Reason, t.Resolved = store.TaskResolved, r.Outcome, actor.ID, reason, store.StoredTime(s.now())
 		if t.Assignee == "" {
 			t.Assignee = actor.ID
 		}
@@ -486,7 +486,7 @@ func (s *Service) applyResolution(ctx context.Context, tx store.Tx, actor Actor,
 			}
 		}
 		for _, c := range cands {
-			if err := s.putConstraint(ctx, tx, store.Constraint{Kind: store.CannotLink, Record: t.Record, EID: c, Actor: actor.ID, Reason: reason, At: s.now()}); err != nil {
+			if err := s.putConstraint(ctx, tx, store.Constraint{Kind: store.CannotLink, Record: t.Record, EID: c, Actor: actor.ID, Reason: reason, At: store.StoredTime(s.now())}); err != nil {
 				return nil, err
 			}
 		}
@@ -760,7 +760,7 @@ func (s *Service) linkTx(ctx context.Context, tx store.Tx, actor Actor, k store.
 			}
 		}
 	}
-	err = s.putConstraint(ctx, tx, store.Constraint{Kind: store.MustLink, Record: k, EID: p.EID, Actor: actor.ID, Reason: reason, At: s.now()})
+	err = s.putConstraint(ctx, tx, store.Constraint{Kind: store.MustLink, Record: k, EID: p.EID, Actor: actor.ID, Reason: reason, At: store.StoredTime(s.now())})
 	return p.EID, err
 }
 
@@ -823,7 +823,7 @@ func (s *Service) Unlink(ctx context.Context, actor Actor, record store.RecordKe
 				}
 			}
 		}
-		return s.putConstraint(ctx, tx, store.Constraint{Kind: store.CannotLink, Record: record, EID: old, Actor: actor.ID, Reason: reason, At: s.now()})
+		return s.putConstraint(ctx, tx, store.Constraint{Kind: store.CannotLink, Record: record, EID: old, Actor: actor.ID, Reason: reason, At: store.StoredTime(s.now())})
 	})
 	if err := s.auditDone(ctx, actor, "unlink", []store.EID{old, neu}, []store.RecordKey{record}, err); err != nil {
 		return "", fmt.Errorf("unlink record %s: %w", record, err)

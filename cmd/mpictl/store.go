@@ -191,7 +191,6 @@ func (s *importSummary) write(w io.Writer) {
 	}
 }
 
-
 // countingReader reports how many bytes pass.
 type countingReader struct {
 	r   io.Reader
