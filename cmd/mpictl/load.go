@@ -27,6 +27,7 @@ func runLoad(ctx context.Context, e env, args []string) error {
 	in := fs.String("in", "", "records file (CSV or NDJSON exchange format)")
 	op := fs.String("op", "resolve", "resolve: each record through Resolve; search: name, birth date, sex and province of each record as a clinician's search")
 	workers := fs.Int("workers", 4, "concurrent callers")
+	skip := fs.Int("skip", 0, "skip this many readable records first (to resolve records a previous run did not)")
 	limit := fs.Int("limit", 0, "use at most this many records (0: all)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
@@ -35,7 +36,7 @@ func runLoad(ctx context.Context, e env, args []string) error {
 	if *in == "" || (*op != "resolve" && *op != "search") || *workers < 1 {
 		return fmt.Errorf("%w: load needs --in, --op resolve|search and --workers >= 1", errUsage)
 	}
-	raws, err := readRaws(ctx, *in, e.stdin, *limit)
+	raws, err := readRaws(ctx, *in, e.stdin, *skip, *limit)
 	if err != nil {
 		return err
 	}
@@ -144,9 +145,9 @@ func searchQuery(r matching.Raw) matching.Raw {
 		BirthDate: r.BirthDate, Gender: r.Gender, Province: r.Province}
 }
 
-// readRaws reads up to limit (0: all) readable records of an exchange file
-// as they are; bad rows are skipped.
-func readRaws(ctx context.Context, path string, stdin io.Reader, limit int) ([]matching.Raw, error) {
+// readRaws reads up to limit (0: all) readable records of an exchange file,
+// after the first skip, as they are; bad rows are left out.
+func readRaws(ctx context.Context, path string, stdin io.Reader, skip, limit int) ([]matching.Raw, error) {
 	r, _, closeIn, err := openInput(path, stdin)
 	if err != nil {
 		return nil, err
@@ -168,6 +169,10 @@ func readRaws(ctx context.Context, path string, stdin io.Reader, limit int) ([]m
 		}
 		if err != nil {
 			return nil, err
+		}
+		if skip > 0 {
+			skip--
+			continue
 		}
 		out = append(out, raw)
 		if len(out)%4096 == 0 && ctx.Err() != nil {
