@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/vnhealth/mpi/store"
 )
@@ -121,4 +122,41 @@ func (s *Service) appendEvent(ctx context.Context, tx store.Tx, e *store.Event, 
 		e.Data = b
 	}
 	return tx.AppendEvent(ctx, e)
+}
+
+// TaskChange is the Data of store.EventTaskClaimed and
+// store.EventTaskResolved: the task's status before and after, and for a
+// resolution what was decided.
+type TaskChange struct {
+	TaskID     int64            `json:"task_id"`
+	Kind       store.TaskKind   `json:"kind"`
+	Status     store.TaskStatus `json:"status"`
+	PrevStatus store.TaskStatus `json:"prev_status"`
+	Assignee   string           `json:"assignee,omitempty"`
+	Outcome    string           `json:"outcome,omitempty"`
+	EID        store.EID        `json:"eid,omitempty"`
+	Loser      store.EID        `json:"loser,omitempty"`
+	Survivor   store.EID        `json:"survivor,omitempty"`
+}
+
+// ConstraintData is a steward constraint as logged: the record is the
+// event's Record.
+type ConstraintData struct {
+	Kind   store.ConstraintKind `json:"kind"`
+	EID    store.EID            `json:"eid"`
+	Actor  string               `json:"actor,omitempty"`
+	Reason string               `json:"reason,omitempty"`
+	At     time.Time            `json:"at"`
+}
+
+// ConstraintChange is the Data of store.EventConstraintPut (Constraint
+// set; Prev is the constraint on the same record and person it replaced)
+// and store.EventConstraintDeleted (Prev only): enough to undo either.
+type ConstraintChange struct {
+	Constraint *ConstraintData `json:"constraint,omitempty"`
+	Prev       *ConstraintData `json:"prev,omitempty"`
+}
+
+func constraintData(c store.Constraint) *ConstraintData {
+	return &ConstraintData{Kind: c.Kind, EID: c.EID, Actor: c.Actor, Reason: c.Reason, At: c.At}
 }
