@@ -32,7 +32,10 @@ import (
 //     it has none. EIDs [previous]; Data LinkChange with only the Prev
 //     fields set.
 //   - store.EventMerged ("person.merged"): Loser now redirects to Survivor.
-//     EIDs [survivor, loser]; Data MergeData. The records moved are logged
+//     EIDs [survivor, loser]; Data MergeData: the records moved, with
+//     the links they had in Loser, and for a forced merge the veto it
+//     overrode and the cannot-link constraints it deleted (each also
+//     logged as store.EventConstraintDeleted). The records moved are logged
 //     one store.EventLinked each (before or after the merge event, in the
 //     same transaction).
 //   - store.EventUnmerged ("person.unmerged"): Loser is live again. EIDs
@@ -84,11 +87,26 @@ func MovedFrom(l store.Link) MovedLink {
 
 // MergeData is the Data of store.EventMerged: Loser was merged into
 // Survivor, and Moved lists the records moved from Loser to Survivor with
-// their links in Loser (what an unmerge restores).
+// their links in Loser — with Constraints, what an unmerge restores.
 type MergeData struct {
 	Loser    store.EID   `json:"loser"`
 	Survivor store.EID   `json:"survivor"`
 	Moved    []MovedLink `json:"moved"`
+	// Constraints are the cannot-link constraints between the two persons
+	// that a forced merge deleted, each with its record; Unmerge puts them
+	// back.
+	Constraints []RemovedConstraint `json:"removed_constraints,omitempty"`
+	// Forced names the vetoes a forced merge overrode ("guard_rail:
+	// different_citizen_id", "cannot_link: record …", joined by "; "); ""
+	// when nothing was overridden.
+	Forced string `json:"forced,omitempty"`
+}
+
+// RemovedConstraint is a constraint a forced merge deleted: its record and
+// the constraint as it was.
+type RemovedConstraint struct {
+	Record store.RecordKey `json:"record"`
+	ConstraintData
 }
 
 // UnmergeData is the Data of store.EventUnmerged: Loser is live again and

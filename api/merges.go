@@ -31,27 +31,6 @@ const (
 	ForceMerge MergeOption = 1 << iota
 )
 
-// mergeEvent is the Data this file writes for store.EventMerged: the
-// MergeData of events.go (embedded, so a reader decoding MergeData —
-// Verify — sees its fields) and what undoing a forced merge also needs.
-// (MergeData could carry these two fields itself; until it does they live
-// here.)
-type mergeEvent struct {
-	MergeData
-	// Constraints are the cannot-link constraints between the two persons
-	// that a forced merge deleted, each with its record; Unmerge puts them
-	// back.
-	Constraints []removedConstraint `json:"removed_constraints,omitempty"`
-	// Forced names the veto a forced merge overrode ("guard_rail:
-	// different_citizen_id", "cannot_link"); "" when nothing was overridden.
-	Forced string `json:"forced,omitempty"`
-}
-
-type removedConstraint struct {
-	Record store.RecordKey `json:"record"`
-	ConstraintData
-}
-
 // Merge merges person loser into person survivor: every active link of
 // the loser moves to the survivor (a manual link each, scored against the
 // survivor's records; one link.set event each), the loser becomes
@@ -126,7 +105,7 @@ func (s *Service) mergeTx(ctx context.Context, tx store.Tx, actor Actor, loser, 
 	if err != nil {
 		return err
 	}
-	ev := mergeEvent{MergeData: MergeData{Loser: loser, Survivor: survivor, Moved: []MovedLink{}}}
+	ev := MergeData{Loser: loser, Survivor: survivor, Moved: []MovedLink{}}
 
 	// The checks: the records across the two persons, and the steward's
 	// cannot-link constraints between them.
@@ -173,7 +152,7 @@ func (s *Service) mergeTx(ctx context.Context, tx store.Tx, actor Actor, loser, 
 		if err := s.deleteConstraint(ctx, tx, c, actor, reason); err != nil {
 			return err
 		}
-		ev.Constraints = append(ev.Constraints, removedConstraint{Record: c.Record, ConstraintData: *constraintData(c)})
+		ev.Constraints = append(ev.Constraints, RemovedConstraint{Record: c.Record, ConstraintData: *constraintData(c)})
 	}
 
 	links, err := tx.LinksTo(ctx, loser)
@@ -271,13 +250,13 @@ func (s *Service) unmergeTx(ctx context.Context, tx store.Tx, actor Actor, loser
 		return "", nil, err
 	}
 	var merge *store.Event
-	var data mergeEvent
+	var data MergeData
 	for i := len(evs) - 1; i >= 0 && merge == nil; i-- {
 		e := &evs[i]
 		if e.Kind != store.EventMerged {
 			continue
 		}
-		var d mergeEvent
+		var d MergeData
 		if err := json.Unmarshal(e.Data, &d); err != nil {
 			return "", nil, fmt.Errorf("event %d: %w", e.Seq, err)
 		}

@@ -350,7 +350,7 @@ func testMergeGuardRail(t *testing.T, open opener) {
 		t.Fatalf("forced Merge: %v", err)
 	}
 	ev := lastEvent(t, s, hong, store.EventMerged)
-	var d mergeEvent
+	var d MergeData
 	if err := json.Unmarshal(ev.Data, &d); err != nil {
 		t.Fatal(err)
 	}
@@ -403,6 +403,19 @@ func testMergeCannotLink(t *testing.T, open opener) {
 	}
 	if got := constraintKinds(t, s, keyOf(anTYT)); len(got) != 0 {
 		t.Errorf("a forced merge left the constraints %v in its way", got)
+	}
+	// The merge event holds what the unmerge puts back.
+	var d MergeData
+	if err := json.Unmarshal(lastEvent(t, s, an, store.EventMerged).Data, &d); err != nil {
+		t.Fatal(err)
+	}
+	var removed []string
+	for _, c := range d.Constraints {
+		removed = append(removed, fmt.Sprintf("%s %d %s %s", c.Record, c.Kind, c.EID, c.Actor))
+	}
+	want := []string{fmt.Sprintf("%s %d %s %s", keyOf(anTYT), store.CannotLink, an, steward.ID)}
+	if diff := gocmp.Diff(want, removed); diff != "" || !strings.Contains(d.Forced, "cannot_link") {
+		t.Errorf("merge event: forced %q, removed constraints mismatch (-want +got):\n%s", d.Forced, diff)
 	}
 	mustVerify(t, s)
 	if err := s.Unmerge(ctx, steward, q, "they differ"); err != nil {
