@@ -26,10 +26,10 @@ func candidateData(t *testing.T) *pgx.Conn {
 	s.Close()
 	conn := connect(t, url)
 	for _, sql := range []string{
-		`INSERT INTO records SELECT 'S', i::text, 1, 1, 'h', '{}', ARRAY[(i * 7919) % 2000], now() FROM generate_series(1, 5000) i`,
-		`INSERT INTO record_keys SELECT (i * 7919) % 2000, 'S', i::text FROM generate_series(1, 5000) i`,
-		fmt.Sprintf(`INSERT INTO record_keys SELECT %d, 'S', i::text FROM generate_series(1, 3000) i`, bigKey),
-		`INSERT INTO links SELECT 'S', i::text, 'E', 1, 0, 0, '', '', now() FROM generate_series(1, 5000) i`,
+		`INSERT INTO records SELECT i * 104729, 'S', i::text, 1, 1, 'h', '{}', ARRAY[(i * 7919) % 2000], now() FROM generate_series(1, 5000) i`,
+		`INSERT INTO record_keys SELECT (i * 7919) % 2000, i * 104729, 'S', i::text FROM generate_series(1, 5000) i`,
+		fmt.Sprintf(`INSERT INTO record_keys SELECT %d, i * 104729, 'S', i::text FROM generate_series(1, 3000) i`, bigKey),
+		`INSERT INTO links SELECT i * 104729, 'S', i::text, 'E', 1, 0, 0, '', '', now() FROM generate_series(1, 5000) i`,
 		`ANALYZE`,
 		`PREPARE cand(bigint[], bigint) AS ` + candidatesQuery,
 	} {

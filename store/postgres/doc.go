@@ -36,9 +36,22 @@
 // (on a small or never-analyzed database the planner may scan whole tables
 // and conflicts are more frequent; correctness is the same). Each
 // Candidates key reads at most perKey+1 index entries, whatever the size of
-// its block. A serializable transaction may hold many predicate locks:
-// raise max_pred_locks_per_transaction (default 64) on servers with large
-// candidate sets, or PostgreSQL coarsens the locks to whole relations.
+// its block. Records and links lead their primary keys with rkey, a hash of
+// the record key, so that a source sending consecutive local IDs does not
+// make every resolve read and insert into one index page.
+//
+// PostgreSQL coarsens predicate locks: more than max_pred_locks_per_relation
+// (default max_pred_locks_per_transaction/2 = 32) tuple or page locks on one
+// relation become a lock on the whole relation, and a resolve whose
+// candidates bring back 40 records takes 40 tuple locks on records; every
+// concurrent insert into records then conflicts with it. Servers with
+// concurrent ingest should raise max_pred_locks_per_transaction (e.g. to
+// 1024). BenchmarkResolveUpdate measures it: on 10,000 records, 8 keys per
+// record and about 4 records per block, a resolve takes about 1.5 ms alone
+// (2-core machine, fsync off), and 8 goroutines resolving different people
+// through 4 connections need about 2 tries per resolve with the defaults,
+// 1.3–1.8 with 1024. The rate falls as the database grows and blocks spread
+// over more index pages.
 //
 // A failed try is retried after a jittered, growing backoff, up to
 // Options.MaxTries (20) times; after three failures an Update's further

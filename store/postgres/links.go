@@ -30,7 +30,8 @@ func (t *tx) Link(ctx context.Context, k store.RecordKey) (store.Link, error) {
 	if err := t.read(); err != nil {
 		return store.Link{}, err
 	}
-	l, err := scanLink(t.pg.QueryRow(ctx, `SELECT `+linkCols+` FROM links WHERE source = $1 AND local_id = $2`, k.Source, k.LocalID))
+	l, err := scanLink(t.pg.QueryRow(ctx, `SELECT `+linkCols+` FROM links WHERE rkey = $1 AND source = $2 AND local_id = $3`,
+		rkey(k), k.Source, k.LocalID))
 	if err != nil {
 		return store.Link{}, t.fail(op+" "+k.String(), err)
 	}
@@ -43,8 +44,8 @@ const setLink = `
 WITH hist AS (
 	INSERT INTO link_history (` + linkCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 )
-INSERT INTO links (` + linkCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-ON CONFLICT (source, local_id) DO UPDATE SET eid = excluded.eid, kind = excluded.kind, weight = excluded.weight,
+INSERT INTO links (rkey, ` + linkCols + `) VALUES ($10, $1, $2, $3, $4, $5, $6, $7, $8, $9)
+ON CONFLICT (rkey, source, local_id) DO UPDATE SET eid = excluded.eid, kind = excluded.kind, weight = excluded.weight,
 	probability = excluded.probability, actor = excluded.actor, reason = excluded.reason, at = excluded.at`
 
 // SetLink makes l the active link of l.Record.
@@ -63,7 +64,7 @@ func (t *tx) SetLink(ctx context.Context, l store.Link) error {
 		return err
 	}
 	_, err := t.exec(ctx, op+" "+l.Record.String(), setLink, l.Record.Source, l.Record.LocalID, l.EID, int16(l.Kind),
-		l.Weight, l.Probability, l.Actor, l.Reason, store.StoredTime(l.At))
+		l.Weight, l.Probability, l.Actor, l.Reason, store.StoredTime(l.At), rkey(l.Record))
 	return err
 }
 
@@ -76,7 +77,8 @@ func (t *tx) RemoveLink(ctx context.Context, k store.RecordKey) error {
 	if err := t.write(op); err != nil {
 		return err
 	}
-	n, err := t.exec(ctx, op+" "+k.String(), `DELETE FROM links WHERE source = $1 AND local_id = $2`, k.Source, k.LocalID)
+	n, err := t.exec(ctx, op+" "+k.String(), `DELETE FROM links WHERE rkey = $1 AND source = $2 AND local_id = $3`,
+		rkey(k), k.Source, k.LocalID)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,8 @@ func (t *tx) Record(ctx context.Context, k store.RecordKey) (store.Record, error
 	if err := t.read(); err != nil {
 		return store.Record{}, err
 	}
-	row := t.pg.QueryRow(ctx, `SELECT `+recordCols+` FROM records WHERE source = $1 AND local_id = $2`, k.Source, k.LocalID)
+	row := t.pg.QueryRow(ctx, `SELECT `+recordCols+` FROM records WHERE rkey = $1 AND source = $2 AND local_id = $3`,
+		rkey(k), k.Source, k.LocalID)
 	r, err := scanRecord(row)
 	if err != nil {
 		return store.Record{}, t.fail(op+" "+k.String(), err)
@@ -53,14 +54,17 @@ func (t *tx) Records(ctx context.Context, ks []store.RecordKey) ([]store.Record,
 		return nil, err
 	}
 	seen := make(map[store.RecordKey]bool, len(ks))
-	var sources, ids []string
+	var (
+		hashes       []int64
+		sources, ids []string
+	)
 	for _, k := range ks {
 		if err := checkKey(op, k); err != nil {
 			return nil, err
 		}
 		if !seen[k] {
 			seen[k] = true
-			sources, ids = append(sources, k.Source), append(ids, k.LocalID)
+			hashes, sources, ids = append(hashes, rkey(k)), append(sources, k.Source), append(ids, k.LocalID)
 		}
 	}
 	if len(sources) == 0 {
@@ -68,9 +72,9 @@ func (t *tx) Records(ctx context.Context, ks []store.RecordKey) ([]store.Record,
 	}
 	var out []store.Record
 	err := t.query(ctx, op, `SELECT `+prefixed("r", recordCols)+`
-		FROM unnest($1::text[], $2::text[]) AS k(source, local_id)
-		JOIN records r ON r.source = k.source AND r.local_id = k.local_id`,
-		[]any{sources, ids}, func(rows pgx.Rows) error {
+		FROM unnest($1::bigint[], $2::text[], $3::text[]) AS k(rkey, source, local_id)
+		JOIN records r ON r.rkey = k.rkey AND r.source = k.source AND r.local_id = k.local_id`,
+		[]any{hashes, sources, ids}, func(rows pgx.Rows) error {
 			r, err := scanRecord(rows)
 			out = append(out, r)
 			return err
@@ -90,9 +94,9 @@ func (t *tx) RecordVersions(ctx context.Context, k store.RecordKey) ([]store.Rec
 	var out []store.Record
 	err := t.query(ctx, op, `SELECT `+recordCols+` FROM record_versions WHERE source = $1 AND local_id = $2
 		UNION ALL
-		SELECT `+recordCols+` FROM records WHERE source = $1 AND local_id = $2
+		SELECT `+recordCols+` FROM records WHERE rkey = $3 AND source = $1 AND local_id = $2
 		ORDER BY version`,
-		[]any{k.Source, k.LocalID}, func(rows pgx.Rows) error {
+		[]any{k.Source, k.LocalID, rkey(k)}, func(rows pgx.Rows) error {
 			r, err := scanRecord(rows)
 			out = append(out, r)
 			return err
@@ -107,14 +111,14 @@ func (t *tx) RecordVersions(ctx context.Context, k store.RecordKey) ([]store.Rec
 // returns 0 rows when the record exists.
 const insertRecord = `
 WITH ins AS (
-	INSERT INTO records (source, local_id, version, status, hash, raw, keys, received)
-	VALUES ($1, $2, 1, $3, $4, $5, $6, $7)
-	ON CONFLICT (source, local_id) DO NOTHING
-	RETURNING source, local_id
+	INSERT INTO records (rkey, source, local_id, version, status, hash, raw, keys, received)
+	VALUES ($9, $1, $2, 1, $3, $4, $5, $6, $7)
+	ON CONFLICT (rkey, source, local_id) DO NOTHING
+	RETURNING rkey, source, local_id
 ), idx AS (
-	INSERT INTO record_keys (key_hash, source, local_id)
-	SELECT DISTINCT k, ins.source, ins.local_id FROM ins, unnest($8::bigint[]) AS k
-	ON CONFLICT DO NOTHING
+	INSERT INTO record_keys (key_hash, rkey, source, local_id)
+	SELECT DISTINCT k, ins.rkey, ins.source, ins.local_id FROM ins, unnest($8::bigint[]) AS k
+	ON CONFLICT (key_hash, rkey, source, local_id) DO NOTHING
 )
 SELECT count(*) FROM ins`
 
@@ -125,23 +129,23 @@ SELECT count(*) FROM ins`
 const updateRecord = `
 WITH old AS (
 	SELECT ` + recordCols + ` FROM records
-	WHERE source = $1 AND local_id = $2 AND version = $3 - 1
+	WHERE rkey = $10 AND source = $1 AND local_id = $2 AND version = $3 - 1
 ), hist AS (
 	INSERT INTO record_versions (` + recordCols + `)
 	SELECT ` + recordCols + ` FROM old
 ), upd AS (
 	UPDATE records SET version = $3, status = $4, hash = $5, raw = $6, keys = $7, received = $8
-	WHERE source = $1 AND local_id = $2 AND version = $3 - 1
+	WHERE rkey = $10 AND source = $1 AND local_id = $2 AND version = $3 - 1
 	RETURNING 1
 ), unindex AS (
 	DELETE FROM record_keys
-	WHERE key_hash = ANY (coalesce((SELECT keys FROM old), '{}'::bigint[])) AND source = $1 AND local_id = $2
+	WHERE key_hash = ANY (coalesce((SELECT keys FROM old), '{}'::bigint[])) AND rkey = $10 AND source = $1 AND local_id = $2
 		AND NOT key_hash = ANY (coalesce($9::bigint[], '{}'))
 ), idx AS (
-	INSERT INTO record_keys (key_hash, source, local_id)
-	SELECT DISTINCT k, $1, $2 FROM unnest($9::bigint[]) AS k
+	INSERT INTO record_keys (key_hash, rkey, source, local_id)
+	SELECT DISTINCT k, $10::bigint, $1, $2 FROM unnest($9::bigint[]) AS k
 	WHERE EXISTS (SELECT 1 FROM upd)
-	ON CONFLICT DO NOTHING
+	ON CONFLICT (key_hash, rkey, source, local_id) DO NOTHING
 )
 SELECT count(*) FROM upd`
 
@@ -173,10 +177,10 @@ func (t *tx) PutRecord(ctx context.Context, r store.Record) error {
 	var row pgx.Row
 	if r.Version == 1 {
 		row = t.pg.QueryRow(ctx, insertRecord, r.Key.Source, r.Key.LocalID, int16(r.Status), r.Hash, r.Raw,
-			keysToDB(r.Keys), received, index)
+			keysToDB(r.Keys), received, index, rkey(r.Key))
 	} else {
 		row = t.pg.QueryRow(ctx, updateRecord, r.Key.Source, r.Key.LocalID, r.Version, int16(r.Status), r.Hash, r.Raw,
-			keysToDB(r.Keys), received, index)
+			keysToDB(r.Keys), received, index, rkey(r.Key))
 	}
 	if err := row.Scan(&n); err != nil {
 		return t.fail(op+" "+r.Key.String(), err)
@@ -201,24 +205,24 @@ func (t *tx) PutRecord(ctx context.Context, r store.Record) error {
 // candidate comes back as one row of NULLs beside it.
 const candidatesQuery = `
 WITH hits AS (
-	SELECT k.key_hash, rk.source, rk.local_id, count(*) OVER (PARTITION BY k.key_hash) AS n
+	SELECT k.key_hash, rk.rkey, rk.source, rk.local_id, count(*) OVER (PARTITION BY k.key_hash) AS n
 	FROM (SELECT DISTINCT unnest($1::bigint[]) AS key_hash) AS k
 	CROSS JOIN LATERAL (
-		SELECT record_keys.source, record_keys.local_id FROM record_keys
+		SELECT record_keys.rkey, record_keys.source, record_keys.local_id FROM record_keys
 		WHERE record_keys.key_hash = k.key_hash
-		ORDER BY record_keys.source, record_keys.local_id
+		ORDER BY record_keys.rkey, record_keys.source, record_keys.local_id
 		LIMIT $2::bigint
 	) AS rk
 ), found AS (
-	SELECT DISTINCT source, local_id FROM hits WHERE $2::bigint IS NULL OR n < $2::bigint
+	SELECT DISTINCT rkey, source, local_id FROM hits WHERE $2::bigint IS NULL OR n < $2::bigint
 ), capped AS (
 	SELECT count(DISTINCT key_hash) AS n FROM hits WHERE n >= $2::bigint
 )
 SELECT capped.n, ` + "r.source, r.local_id, r.version, r.status, r.hash, r.raw, r.keys, r.received" + `, l.eid
 FROM capped
 LEFT JOIN (found
-	JOIN records r ON r.source = found.source AND r.local_id = found.local_id AND r.status = 1
-	LEFT JOIN links l ON l.source = r.source AND l.local_id = r.local_id
+	JOIN records r ON r.rkey = found.rkey AND r.source = found.source AND r.local_id = found.local_id AND r.status = 1
+	LEFT JOIN links l ON l.rkey = r.rkey AND l.source = r.source AND l.local_id = r.local_id
 ) ON true
 ORDER BY r.source, r.local_id`
 
@@ -290,7 +294,7 @@ func (t *tx) PersonRecords(ctx context.Context, eids []store.EID) ([]store.Candi
 	}
 	var out []store.Candidate
 	err := t.query(ctx, op, `SELECT `+prefixed("r", recordCols)+`, l.eid
-		FROM links l JOIN records r ON r.source = l.source AND r.local_id = l.local_id
+		FROM links l JOIN records r ON r.rkey = l.rkey AND r.source = l.source AND r.local_id = l.local_id
 		WHERE l.eid = ANY ($1::text[]) AND r.status = 1
 		ORDER BY l.eid, l.source, l.local_id`,
 		[]any{eidsToDB(dedupe(eids))}, func(rows pgx.Rows) error {

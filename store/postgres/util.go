@@ -3,6 +3,7 @@ package postgres
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"strings"
 
 	"github.com/vnhealth/mpi/store"
@@ -48,4 +49,15 @@ func unmarshalJSON(b []byte, v any) error {
 		return fmt.Errorf("decoding a JSON column: %T", err)
 	}
 	return nil
+}
+
+// rkey is the hash that leads the primary keys of records and links
+// (see migrations/0001_initial.sql): FNV-1a 64 over source, a NUL byte and
+// local_id. Stored: it must never change.
+func rkey(k store.RecordKey) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(k.Source))
+	h.Write([]byte{0})
+	h.Write([]byte(k.LocalID))
+	return int64(h.Sum64())
 }

@@ -7,9 +7,19 @@
 -- microseconds). No foreign keys between entities: the workflow keeps them
 -- consistent, and links may point at a person before its row is written
 -- within one transaction.
+--
+-- rkey is a hash of a record key (FNV-1a 64 over source, a NUL byte and
+-- local_id, as a signed BIGINT; computed by the program and never
+-- changed). The tables that every resolve reads and writes by record key
+-- (records, links) lead their primary keys with it, so that records
+-- arriving with consecutive local IDs land on scattered index pages: under
+-- SERIALIZABLE a look-up of an absent key locks the index page where it
+-- would be, and inserts of consecutive keys into one page would make
+-- concurrent resolves fail to serialize.
 
 -- records holds the current version of each source record.
 CREATE TABLE records (
+	rkey     BIGINT NOT NULL,
 	source   TEXT COLLATE "C" NOT NULL,
 	local_id TEXT COLLATE "C" NOT NULL,
 	version  INTEGER NOT NULL CHECK (version > 0),
@@ -18,7 +28,8 @@ CREATE TABLE records (
 	raw      JSONB NOT NULL,
 	keys     BIGINT[], -- blocking-key hashes as given (uint64 bits)
 	received TIMESTAMPTZ NOT NULL,
-	PRIMARY KEY (source, local_id)
+	PRIMARY KEY (rkey, source, local_id),
+	UNIQUE (source, local_id)
 );
 
 -- record_versions holds every earlier version of a record; the current one
@@ -41,9 +52,10 @@ CREATE TABLE record_versions (
 -- serializable transactions lock just those ranges).
 CREATE TABLE record_keys (
 	key_hash BIGINT NOT NULL,
+	rkey     BIGINT NOT NULL,
 	source   TEXT COLLATE "C" NOT NULL,
 	local_id TEXT COLLATE "C" NOT NULL,
-	PRIMARY KEY (key_hash, source, local_id)
+	PRIMARY KEY (key_hash, rkey, source, local_id)
 );
 
 -- eid_seq numbers EIDs (store.EIDFromSeq). Sequences are not rolled back,
@@ -62,6 +74,7 @@ CREATE TABLE persons (
 
 -- links holds the active link of each record.
 CREATE TABLE links (
+	rkey        BIGINT NOT NULL,
 	source      TEXT COLLATE "C" NOT NULL,
 	local_id    TEXT COLLATE "C" NOT NULL,
 	eid         TEXT COLLATE "C" NOT NULL,
@@ -71,7 +84,8 @@ CREATE TABLE links (
 	actor       TEXT NOT NULL,
 	reason      TEXT NOT NULL,
 	at          TIMESTAMPTZ NOT NULL,
-	PRIMARY KEY (source, local_id)
+	PRIMARY KEY (rkey, source, local_id),
+	UNIQUE (source, local_id)
 );
 CREATE INDEX links_eid ON links (eid, source, local_id);
 
