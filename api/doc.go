@@ -29,17 +29,29 @@
 //     identifiers, strong conflict, size);
 //     - exactly one auto-linkable person: link ("linked");
 //     - two or more: link to none — a new person and a possible-duplicate
-//     task listing them ("duplicate");
+//     task listing them ("duplicate"), less those a steward declared
+//     distinct from a stronger one (a "distinct" answer to an earlier
+//     possible-duplicate task is sticky); when that leaves one, a
+//     possible-match task listing them all instead ("review");
 //     - none, but persons in the review band (or strong but vetoed): a new
 //     person and a possible-match task with their scores and explanations
 //     ("review");
-//     - nobody: a new person ("new").
+//     - nobody: a new person ("new");
+//     - and whatever the decision: a newborn placeholder that the record
+//     matches strongly, linked automatically into a person the record is
+//     vetoed from, matched two people who cannot be one (as a twin's
+//     placeholder does): it leaves that person for one of its own, and a
+//     possible-match task lists both persons (placeholders.go).
 //  4. A new version of a linked record is re-evaluated: it stays with its
 //     person P when P is still auto-linkable; it moves when another person
 //     is the single auto-linkable one; it stays when P is still compatible
-//     and scores at least the review threshold, or when P has no other
-//     records; otherwise it leaves P as a new record would (P listed in
-//     the review task when it still came close).
+//     and scores at least the review threshold; otherwise it leaves P as a
+//     new record would (P listed in the review task when it still came
+//     close) — but a record alone on P keeps P rather than getting a new
+//     person, with the task a new record would raise, if any. The open and
+//     claimed tasks of earlier versions are resolved as "superseded" by
+//     the actor "system" (a retraction's too); the new version raises its
+//     own when it needs one.
 //  5. The record version, link, persons, golden records, task and events
 //     (events.go) are written in that one transaction; the audit entry
 //     follows the commit.

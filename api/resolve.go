@@ -1,14 +1,12 @@
 package api
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"iter"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -347,25 +345,6 @@ func (s *Service) update(ctx context.Context, fn func(tx store.Tx) error) error 
 	}
 }
 
-// personScore is how a record scored against one person.
-type personScore struct {
-	eid     store.EID
-	best    matching.Score
-	bestRec *matching.Record
-	// veto is cluster.Compatible's verdict on the record joining the
-	// person (computed for strong matches and the current person).
-	veto cluster.Reason
-	auto bool
-}
-
-func (p *personScore) link(kind store.LinkKind, actor Actor) store.Link {
-	l := store.Link{EID: p.eid, Kind: kind, Actor: actor.ID}
-	if p.bestRec != nil {
-		l.Weight, l.Probability = p.best.Weight, p.best.Probability()
-	}
-	return l
-}
-
 // Link reasons recorded by Resolve.
 const (
 	reasonAutoLink = "resolve: matched an existing person"
@@ -374,6 +353,7 @@ const (
 	reasonNew      = "resolve: no matching person"
 	reasonReview   = "resolve: possible match sent to review"
 	reasonDup      = "resolve: matched several persons; sent to review"
+	reasonDistinct = "resolve: matched several persons a steward declared distinct; sent to review"
 )
 
 // resolveTx resolves one prepared record inside an Update.
@@ -405,6 +385,11 @@ func (s *Service) resolveTx(ctx context.Context, tx store.Tx, actor Actor, in *i
 	}, RecordVersion{Version: rec.Version, Hash: rec.Hash}); err != nil {
 		return res, err
 	}
+	if st.exists {
+		if err := s.supersedeTasks(ctx, tx, in.key, fmt.Sprintf("version %d of the record was re-decided", rec.Version)); err != nil {
+			return res, err
+		}
+	}
 
 	mustLink, cannot, err := s.constraints(ctx, tx, in.key)
 	if err != nil {
@@ -417,11 +402,25 @@ func (s *Service) resolveTx(ctx context.Context, tx store.Tx, actor Actor, in *i
 	if err != nil {
 		return res, err
 	}
+	held, err := s.holdAmbiguousPlaceholders(ctx, tx, in, scores, mustLink)
+	if err != nil {
+		return res, err
+	}
+	if err := s.decide(ctx, tx, actor, in, scores, current, curKind, mustLink, &res); err != nil {
+		return res, err
+	}
+	return res, s.detachPlaceholders(ctx, tx, actor, in, held, res.EID)
+}
+
+// decide links the record to a person by the rules of doc.go — the
+// must-link person, the current person, the single auto-linkable person,
+// or a new person with a review task when someone came close — and fills
+// in res.
+func (s *Service) decide(ctx context.Context, tx store.Tx, actor Actor, in *input, scores []*personScore, current store.EID, curKind store.LinkKind, mustLink store.EID, res *Result) error {
 	byEID := make(map[store.EID]*personScore, len(scores))
 	for _, p := range scores {
 		byEID[p.eid] = p
 	}
-
 	var autos, possible []*personScore
 	for _, p := range scores {
 		switch {
@@ -433,6 +432,7 @@ func (s *Service) resolveTx(ctx context.Context, tx store.Tx, actor Actor, in *i
 		}
 	}
 	pc := byEID[current] // nil when the current person has no other records
+	heldBack := placeholderHeldBack(in, scores)
 	var (
 		target     *personScore
 		targetKind = store.LinkAuto
@@ -446,13 +446,12 @@ func (s *Service) resolveTx(ctx context.Context, tx store.Tx, actor Actor, in *i
 		}
 	case current != "" && pc != nil && pc.auto:
 		target, reason = pc, reasonStay
-	case len(autos) == 1:
+	case len(autos) == 1 && !heldBack:
 		target, reason = autos[0], reasonAutoLink
-	case current != "" && (pc == nil || pc.veto == cluster.ReasonNone && pc.best.Decision >= matching.Review):
+	case current != "" && pc != nil && pc.veto == cluster.ReasonNone && pc.best.Decision >= matching.Review:
 		target, reason = pc, reasonStay
-		if target == nil {
-			target = &personScore{eid: current}
-		}
+	case current != "" && pc == nil && len(autos) == 0 && len(possible) == 0:
+		target, reason = &personScore{eid: current}, reasonStay // alone, and nobody came close
 	}
 	if target != nil {
 		if target.eid == current && curKind == store.LinkManual {
@@ -460,11 +459,12 @@ func (s *Service) resolveTx(ctx context.Context, tx store.Tx, actor Actor, in *i
 		}
 		res.Decision = DecisionLinked
 		res.EID = target.eid
-		s.describe(&res, in, target)
-		return res, s.setLink(ctx, tx, withRecord(target.link(targetKind, actor), in.key), reason)
+		s.describe(res, in, target)
+		return s.setLink(ctx, tx, withRecord(target.link(targetKind, actor), in.key), reason)
 	}
 
-	// No person to link to: a new person, and a task when someone came close.
+	// No person to link to: a new person — or the record's own, when it is
+	// alone on it — and a task when someone came close.
 	if pc != nil && pc.best.Decision >= matching.Review {
 		possible = append(possible, pc) // the person the record left
 	}
@@ -472,31 +472,70 @@ func (s *Service) resolveTx(ctx context.Context, tx store.Tx, actor Actor, in *i
 	var listed []*personScore
 	switch {
 	case len(autos) >= 2:
-		res.Decision, reason, taskKind, listed = DecisionDuplicate, reasonDup, store.TaskPossibleDuplicate, autos
+		dups, err := s.undeclaredDuplicates(ctx, tx, autos)
+		if err != nil {
+			return err
+		}
+		if len(dups) >= 2 {
+			res.Decision, reason, taskKind, listed = DecisionDuplicate, reasonDup, store.TaskPossibleDuplicate, dups
+			break
+		}
+		// A steward declared the others distinct from the strongest:
+		// which of them the record belongs to is a possible match.
+		res.Decision, reason, taskKind = DecisionReview, reasonDistinct, store.TaskPossibleMatch
+		listed = append(slices.Clip(autos), possible...)
+	case len(autos) == 1: // held back
+		res.Decision, reason, taskKind = DecisionReview, reasonAmbiguous, store.TaskPossibleMatch
+		listed = append(slices.Clip(autos), possible...)
 	case len(possible) > 0:
 		res.Decision, reason, taskKind, listed = DecisionReview, reasonReview, store.TaskPossibleMatch, possible
 	default:
 		res.Decision, reason = DecisionNew, reasonNew
 	}
 	if best := bestOf(scores); best != nil {
-		s.describe(&res, in, best)
+		s.describe(res, in, best)
 	}
-	p, err := s.newPerson(ctx, tx, actor, reason)
-	if err != nil {
-		return res, err
+	own := store.Link{Record: in.key, EID: current, Kind: curKind, Actor: actor.ID}
+	if current == "" || pc != nil {
+		p, err := s.newPerson(ctx, tx, actor, reason)
+		if err != nil {
+			return err
+		}
+		own.EID, own.Kind = p.EID, store.LinkAuto
 	}
-	res.EID = p.EID
-	if err := s.setLink(ctx, tx, store.Link{Record: in.key, EID: p.EID, Kind: store.LinkAuto, Actor: actor.ID}, reason); err != nil {
-		return res, err
+	res.EID = own.EID
+	if err := s.setLink(ctx, tx, own, reason); err != nil {
+		return err
 	}
 	if taskKind != 0 {
-		id, err := s.openTask(ctx, tx, actor, in, taskKind, listed, p.EID)
+		id, err := s.openTask(ctx, tx, actor, in.key, in.norm, taskKind, listed, own.EID)
 		if err != nil {
-			return res, err
+			return err
 		}
 		res.TaskID = id
 	}
-	return res, nil
+	return nil
+}
+
+// undeclaredDuplicates returns the persons among autos a possible-duplicate
+// task may list: taken strongest first, each person not declared distinct
+// (declaredDistinct) from one taken before it — so that no pair of them
+// is one a steward has declared distinct.
+func (s *Service) undeclaredDuplicates(ctx context.Context, tx store.Tx, autos []*personScore) ([]*personScore, error) {
+	var out []*personScore
+	distinct := make(map[store.EID]bool)
+	for _, a := range autos {
+		if distinct[a.eid] {
+			continue
+		}
+		out = append(out, a)
+		d, err := s.distinctFrom(ctx, tx, a.eid)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(distinct, d)
+	}
+	return out, nil
 }
 
 func withRecord(l store.Link, k store.RecordKey) store.Link {
@@ -529,150 +568,6 @@ func (s *Service) constraints(ctx context.Context, tx store.Tx, k store.RecordKe
 		}
 	}
 	return must.EID, cannot, nil
-}
-
-// scorePersons scores the record against the candidate persons and
-// returns one personScore per person that has records other than this one,
-// strongest first. Candidate records are the active records sharing a
-// blocking key with it (oversized blocks skipped), less its own and those
-// of cannot-link persons; a candidate person is one whose candidate
-// records include a pair at least in the review band — as in the bulk
-// dedupe, where only blocked pairs make edges — plus the person the record
-// is linked to and its must-link person. Every active record of each
-// candidate person is scored (a person scores its best pair) and
-// cluster.Compatible checks the record against all of them. res.Candidates
-// counts the records scored and res.Capped the keys skipped.
-func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, current, mustLink store.EID, cannot map[store.EID]bool, res *Result) ([]*personScore, error) {
-	cset, err := tx.Candidates(ctx, in.keys, s.perKey)
-	if err != nil {
-		return nil, err
-	}
-	res.Capped = cset.Capped
-	scored := make(map[store.RecordKey]matching.Score, len(cset.Candidates))
-	want := make(map[store.EID]bool)
-	for i := range cset.Candidates {
-		c := &cset.Candidates[i]
-		if c.EID == "" || c.Record.Key == in.key || cannot[c.EID] {
-			continue
-		}
-		sc := s.model.Score(in.norm, s.normalized(&c.Record))
-		scored[c.Record.Key] = sc
-		if sc.Decision >= matching.Review {
-			want[c.EID] = true
-		}
-	}
-	res.Candidates = len(scored)
-	for _, e := range []store.EID{current, mustLink} {
-		if e != "" {
-			want[e] = true
-		}
-	}
-	if len(want) == 0 {
-		return nil, nil
-	}
-	eids := slices.Sorted(maps.Keys(want))
-	members, err := tx.PersonRecords(ctx, eids)
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(members, func(a, b store.Candidate) int {
-		return cmp.Or(cmp.Compare(a.EID, b.EID), compareRecordKey(a.Record.Key, b.Record.Key))
-	})
-	var out []*personScore
-	one := []*matching.Record{in.norm}
-	for group := range groupByEID(members) {
-		p := &personScore{eid: group[0].EID}
-		recs := make([]*matching.Record, 0, len(group))
-		for k := range group {
-			r := &group[k].Record
-			if r.Key == in.key {
-				continue
-			}
-			m := s.normalized(r)
-			recs = append(recs, m)
-			sc, ok := scored[r.Key]
-			if !ok {
-				sc = s.model.Score(in.norm, m)
-				res.Candidates++
-			}
-			if p.bestRec == nil || sc.Weight > p.best.Weight {
-				p.best, p.bestRec = sc, m
-			}
-		}
-		if len(recs) == 0 {
-			continue
-		}
-		if p.best.Decision == matching.Match || p.eid == current {
-			p.veto, _ = cluster.Compatible(s.model, one, recs, s.cluster)
-		}
-		p.auto = p.best.Decision == matching.Match && p.veto == cluster.ReasonNone
-		out = append(out, p)
-	}
-	slices.SortStableFunc(out, func(a, b *personScore) int { return cmp.Compare(b.best.Weight, a.best.Weight) })
-	return out, nil
-}
-
-// groupByEID yields runs of candidates with one EID (cs sorted by EID).
-func groupByEID(cs []store.Candidate) iter.Seq[[]store.Candidate] {
-	return func(yield func([]store.Candidate) bool) {
-		for i := 0; i < len(cs); {
-			j := i + 1
-			for j < len(cs) && cs[j].EID == cs[i].EID {
-				j++
-			}
-			if !yield(cs[i:j]) {
-				return
-			}
-			i = j
-		}
-	}
-}
-
-// bestOf returns the strongest person score (scores are sorted), or nil.
-func bestOf(scores []*personScore) *personScore {
-	if len(scores) == 0 {
-		return nil
-	}
-	return scores[0]
-}
-
-// describe fills in the score and explanation of the record's best pair
-// with p.
-func (s *Service) describe(res *Result, in *input, p *personScore) {
-	if p == nil || p.bestRec == nil {
-		return
-	}
-	res.Weight, res.Probability = p.best.Weight, p.best.Probability()
-	e := s.model.Explain(in.norm, p.bestRec)
-	res.Explanation = &e
-}
-
-// openTask raises a review task for the record about the listed persons
-// and appends store.EventTaskOpened.
-func (s *Service) openTask(ctx context.Context, tx store.Tx, actor Actor, in *input, kind store.TaskKind, listed []*personScore, created store.EID) (int64, error) {
-	if len(listed) > maxTaskCandidates {
-		listed = listed[:maxTaskCandidates]
-	}
-	t := &store.Task{Kind: kind, Status: store.TaskOpen, Record: in.key, Created: s.now()}
-	eids := []store.EID{created}
-	for _, p := range listed {
-		e := s.model.Explain(in.norm, p.bestRec)
-		b, err := json.Marshal(e)
-		if err != nil {
-			return 0, err
-		}
-		t.Candidates = append(t.Candidates, store.TaskCandidate{
-			EID: p.eid, Probability: p.best.Probability(), Weight: p.best.Weight, Explanation: b,
-		})
-		eids = append(eids, p.eid)
-	}
-	if err := tx.PutTask(ctx, t); err != nil {
-		return 0, err
-	}
-	err := s.appendEvent(ctx, tx, &store.Event{
-		Kind: store.EventTaskOpened, Actor: actor.ID, EIDs: eids, Record: in.key, TaskID: t.ID,
-	}, TaskData{TaskID: t.ID, Kind: kind})
-	return t.ID, err
 }
 
 // Retract withdraws a source record: it stores a new version with status
@@ -736,6 +631,9 @@ func (s *Service) retractTx(ctx context.Context, tx store.Tx, actor Actor, key s
 	if err := s.appendEvent(ctx, tx, &store.Event{
 		Kind: store.EventRecordRetracted, Actor: actor.ID, Reason: reason, Record: key,
 	}, RecordVersion{Version: rec.Version, Hash: rec.Hash}); err != nil {
+		return res, err
+	}
+	if err := s.supersedeTasks(ctx, tx, key, "the record was retracted"); err != nil {
 		return res, err
 	}
 	if _, err := tx.Link(ctx, key); errors.Is(err, store.ErrNotFound) {

@@ -2,9 +2,11 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 
+	"github.com/vnhealth/mpi/matching"
 	"github.com/vnhealth/mpi/store"
 )
 
@@ -24,7 +26,17 @@ const (
 	// people. The resolved task is the memory of it (see
 	// declaredDistinct).
 	OutcomeDistinct = "distinct"
+	// OutcomeSuperseded (either kind; never a steward's answer): a new
+	// version or a retraction of the task's record re-decided it, so the
+	// question the task asked — about an earlier version — is moot. The
+	// resolver is SystemActor. A new version raises its own task when it
+	// still needs one.
+	OutcomeSuperseded = "superseded"
 )
+
+// SystemActor is who the workflow names for changes no caller asked for
+// (tasks it closes as superseded).
+var SystemActor = Actor{ID: "system", Role: "system"}
 
 // TaskResolution is a steward's answer to a review task.
 type TaskResolution struct {
@@ -354,48 +366,124 @@ func (s *Service) applyResolution(ctx context.Context, tx store.Tx, actor Actor,
 // declaredDistinct reports whether a steward resolved a possible-duplicate
 // task as "distinct" for persons a and b (merge redirects followed: a
 // decision about a person holds for the person it was merged into).
-//
-// It is for Resolve, which must not raise a possible-duplicate task again
-// for a pair a steward has declared distinct (DESIGN: decisions are
-// sticky). The core does not call it yet: resolve.go, where a record
-// strongly matches two or more persons, should drop the pairs this
-// reports before raising the task (and send the record to review as a
-// possible match instead).
+// Resolve uses it not to raise a possible-duplicate task again for a pair
+// a steward has declared distinct (DESIGN: decisions are sticky).
 func (s *Service) declaredDistinct(ctx context.Context, tx store.Tx, a, b store.EID) (bool, error) {
-	pa, err := s.follow(ctx, tx, a)
-	if err != nil {
-		return false, err
-	}
 	pb, err := s.follow(ctx, tx, b)
 	if err != nil {
 		return false, err
 	}
-	if pa.EID == pb.EID {
-		return false, nil
-	}
-	names, err := s.aliases(ctx, tx, pa.EID)
+	distinct, err := s.distinctFrom(ctx, tx, a)
+	return distinct[pb.EID], err
+}
+
+// distinctFrom returns the live persons a steward declared distinct from
+// eid: the other candidates of every possible-duplicate task resolved
+// "distinct" that listed eid or a person merged into it, redirects
+// followed. It reads the task.resolved events of those persons (indexed
+// by EID on every store), not the task table.
+func (s *Service) distinctFrom(ctx context.Context, tx store.Tx, eid store.EID) (map[store.EID]bool, error) {
+	p, err := s.follow(ctx, tx, eid)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	for _, eid := range names {
-		tasks, err := tx.Tasks(ctx, store.TaskFilter{Kind: store.TaskPossibleDuplicate, Status: store.TaskResolved, EID: eid})
+	names, err := s.aliases(ctx, tx, p.EID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[store.EID]bool)
+	for _, name := range names {
+		evs, err := tx.Events(ctx, store.EventFilter{EID: name})
 		if err != nil {
-			return false, err
+			return nil, err
 		}
-		for _, t := range tasks {
-			if t.Outcome != OutcomeDistinct {
+		for i := range evs {
+			e := &evs[i]
+			if e.Kind != store.EventTaskResolved {
 				continue
 			}
-			for _, c := range t.Candidates {
-				p, err := s.follow(ctx, tx, c.EID)
+			var ch TaskChange
+			if err := json.Unmarshal(e.Data, &ch); err != nil {
+				return nil, fmt.Errorf("event %d: %w", e.Seq, err)
+			}
+			if ch.Kind != store.TaskPossibleDuplicate || ch.Outcome != OutcomeDistinct {
+				continue
+			}
+			for _, c := range e.EIDs {
+				q, err := s.follow(ctx, tx, c)
 				if err != nil {
-					return false, err
+					return nil, err
 				}
-				if p.EID == pb.EID {
-					return true, nil
+				if q.EID != p.EID {
+					out[q.EID] = true
 				}
 			}
 		}
 	}
-	return false, nil
+	return out, nil
+}
+
+// openTask raises a review task for record k (normalized: norm) about the
+// listed persons — each with the score and explanation of its best pair
+// with the record — and appends store.EventTaskOpened naming created (the
+// person the record was given) and the listed persons.
+func (s *Service) openTask(ctx context.Context, tx store.Tx, actor Actor, k store.RecordKey, norm *matching.Record, kind store.TaskKind, listed []*personScore, created store.EID) (int64, error) {
+	if len(listed) > maxTaskCandidates {
+		listed = listed[:maxTaskCandidates]
+	}
+	t := &store.Task{Kind: kind, Status: store.TaskOpen, Record: k, Created: s.now()}
+	eids := []store.EID{created}
+	for _, p := range listed {
+		e := s.model.Explain(norm, p.bestRec)
+		b, err := json.Marshal(e)
+		if err != nil {
+			return 0, err
+		}
+		t.Candidates = append(t.Candidates, store.TaskCandidate{
+			EID: p.eid, Probability: p.best.Probability(), Weight: p.best.Weight, Explanation: b,
+		})
+		eids = append(eids, p.eid)
+	}
+	if err := tx.PutTask(ctx, t); err != nil {
+		return 0, err
+	}
+	err := s.appendEvent(ctx, tx, &store.Event{
+		Kind: store.EventTaskOpened, Actor: actor.ID, EIDs: eids, Record: k, TaskID: t.ID,
+	}, TaskData{TaskID: t.ID, Kind: kind})
+	return t.ID, err
+}
+
+// supersedeTasks resolves the open and claimed tasks of record k as
+// OutcomeSuperseded by SystemActor with reason why, appending
+// store.EventTaskResolved for each: a new version or a retraction of the
+// record re-decided it. The record's tasks are found through its
+// task.opened events (indexed by record on every store).
+func (s *Service) supersedeTasks(ctx context.Context, tx store.Tx, k store.RecordKey, why string) error {
+	evs, err := tx.Events(ctx, store.EventFilter{Record: k})
+	if err != nil {
+		return err
+	}
+	for i := range evs {
+		if evs[i].Kind != store.EventTaskOpened || evs[i].TaskID == 0 {
+			continue
+		}
+		t, err := tx.Task(ctx, evs[i].TaskID)
+		if err != nil {
+			return notFound(err, fmt.Sprintf("task %d", evs[i].TaskID))
+		}
+		if t.Status == store.TaskResolved || t.Record != k {
+			continue
+		}
+		prev := t.Status
+		t.Status, t.Outcome, t.Resolver, t.Reason, t.Resolved = store.TaskResolved, OutcomeSuperseded, SystemActor.ID, why, store.StoredTime(s.now())
+		if err := tx.PutTask(ctx, &t); err != nil {
+			return err
+		}
+		if err := s.appendEvent(ctx, tx, &store.Event{
+			Kind: store.EventTaskResolved, Actor: SystemActor.ID, Reason: why, EIDs: taskEIDs(&t), Record: k, TaskID: t.ID,
+		}, TaskChange{TaskID: t.ID, Kind: t.Kind, Status: t.Status, PrevStatus: prev, Assignee: t.Assignee, Outcome: OutcomeSuperseded}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

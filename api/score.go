@@ -1,0 +1,191 @@
+package api
+
+import (
+	"cmp"
+	"context"
+	"iter"
+	"maps"
+	"slices"
+
+	"github.com/vnhealth/mpi/matching"
+	"github.com/vnhealth/mpi/matching/cluster"
+	"github.com/vnhealth/mpi/store"
+)
+
+// personScore is how a record scored against one person.
+type personScore struct {
+	eid store.EID
+	// members are the person's active records other than the one
+	// resolved, by record key, each with its score against it.
+	members []scoredRecord
+	// best is the strongest pair (highest weight) among members; bestRec
+	// is nil when none was scored.
+	best    matching.Score
+	bestRec *matching.Record
+	// strong: some pair with the person is a match (decision Match).
+	strong bool
+	// veto is cluster.Compatible's verdict on the record joining the
+	// person (computed for strong matches and the current person).
+	veto cluster.Reason
+	// auto: strong, and no veto.
+	auto bool
+}
+
+// scoredRecord is one record of a candidate person and how the record
+// being resolved scored against it.
+type scoredRecord struct {
+	key   store.RecordKey
+	norm  *matching.Record
+	score matching.Score
+}
+
+func (p *personScore) link(kind store.LinkKind, actor Actor) store.Link {
+	l := store.Link{EID: p.eid, Kind: kind, Actor: actor.ID}
+	if p.bestRec != nil {
+		l.Weight, l.Probability = p.best.Weight, p.best.Probability()
+	}
+	return l
+}
+
+// setBest picks the strongest of p.members as p.best (the first on equal
+// weights, members being in record key order).
+func (p *personScore) setBest() {
+	p.best, p.bestRec = matching.Score{}, nil
+	for i := range p.members {
+		m := &p.members[i]
+		if p.bestRec == nil || m.score.Weight > p.best.Weight {
+			p.best, p.bestRec = m.score, m.norm
+		}
+	}
+}
+
+// norms returns the normalized records of p.members.
+func (p *personScore) norms() []*matching.Record {
+	out := make([]*matching.Record, len(p.members))
+	for i := range p.members {
+		out[i] = p.members[i].norm
+	}
+	return out
+}
+
+// sortScores orders persons strongest first (stable: ties keep EID order).
+func sortScores(scores []*personScore) {
+	slices.SortStableFunc(scores, func(a, b *personScore) int { return cmp.Compare(b.best.Weight, a.best.Weight) })
+}
+
+// scorePersons scores the record against the candidate persons and
+// returns one personScore per person that has records other than this one,
+// strongest first. Candidate records are the active records sharing a
+// blocking key with it (oversized blocks skipped), less its own and those
+// of cannot-link persons; a candidate person is one whose candidate
+// records include a pair at least in the review band — as in the bulk
+// dedupe, where only blocked pairs make edges — plus the person the record
+// is linked to and its must-link person. Every active record of each
+// candidate person is scored (a person scores its best pair) and
+// cluster.Compatible checks the record against all of them when one pair
+// is a match (and for the current person). res.Candidates
+// counts the records scored and res.Capped the keys skipped.
+func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, current, mustLink store.EID, cannot map[store.EID]bool, res *Result) ([]*personScore, error) {
+	cset, err := tx.Candidates(ctx, in.keys, s.perKey)
+	if err != nil {
+		return nil, err
+	}
+	res.Capped = cset.Capped
+	scored := make(map[store.RecordKey]matching.Score, len(cset.Candidates))
+	want := make(map[store.EID]bool)
+	for i := range cset.Candidates {
+		c := &cset.Candidates[i]
+		if c.EID == "" || c.Record.Key == in.key || cannot[c.EID] {
+			continue
+		}
+		sc := s.model.Score(in.norm, s.normalized(&c.Record))
+		scored[c.Record.Key] = sc
+		if sc.Decision >= matching.Review {
+			want[c.EID] = true
+		}
+	}
+	res.Candidates = len(scored)
+	for _, e := range []store.EID{current, mustLink} {
+		if e != "" {
+			want[e] = true
+		}
+	}
+	if len(want) == 0 {
+		return nil, nil
+	}
+	eids := slices.Sorted(maps.Keys(want))
+	members, err := tx.PersonRecords(ctx, eids)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(members, func(a, b store.Candidate) int {
+		return cmp.Or(cmp.Compare(a.EID, b.EID), compareRecordKey(a.Record.Key, b.Record.Key))
+	})
+	var out []*personScore
+	one := []*matching.Record{in.norm}
+	for group := range groupByEID(members) {
+		p := &personScore{eid: group[0].EID, members: make([]scoredRecord, 0, len(group))}
+		for k := range group {
+			r := &group[k].Record
+			if r.Key == in.key {
+				continue
+			}
+			m := s.normalized(r)
+			sc, ok := scored[r.Key]
+			if !ok {
+				sc = s.model.Score(in.norm, m)
+				res.Candidates++
+			}
+			p.members = append(p.members, scoredRecord{key: r.Key, norm: m, score: sc})
+		}
+		if len(p.members) == 0 {
+			continue
+		}
+		p.setBest()
+		p.strong = slices.ContainsFunc(p.members, func(m scoredRecord) bool { return m.score.Decision == matching.Match })
+		if p.strong || p.eid == current {
+			p.veto, _ = cluster.Compatible(s.model, one, p.norms(), s.cluster)
+		}
+		// (A strong person's best pair is a match unless a guard rail
+		// stopped a heavier pair, which Compatible then reports.)
+		p.auto = p.strong && p.veto == cluster.ReasonNone
+		out = append(out, p)
+	}
+	sortScores(out)
+	return out, nil
+}
+
+// groupByEID yields runs of candidates with one EID (cs sorted by EID).
+func groupByEID(cs []store.Candidate) iter.Seq[[]store.Candidate] {
+	return func(yield func([]store.Candidate) bool) {
+		for i := 0; i < len(cs); {
+			j := i + 1
+			for j < len(cs) && cs[j].EID == cs[i].EID {
+				j++
+			}
+			if !yield(cs[i:j]) {
+				return
+			}
+			i = j
+		}
+	}
+}
+
+// bestOf returns the strongest person score (scores are sorted), or nil.
+func bestOf(scores []*personScore) *personScore {
+	if len(scores) == 0 {
+		return nil
+	}
+	return scores[0]
+}
+
+// describe fills in the score and explanation of the record's best pair
+// with p.
+func (s *Service) describe(res *Result, in *input, p *personScore) {
+	if p == nil || p.bestRec == nil {
+		return
+	}
+	res.Weight, res.Probability = p.best.Weight, p.best.Probability()
+	e := s.model.Explain(in.norm, p.bestRec)
+	res.Explanation = &e
+}
