@@ -1,9 +1,7 @@
 package api
 
 import (
-	"container/list"
 	"hash/maphash"
-	"strconv"
 	"sync"
 
 	"github.com/vnhealth/mpi/matching"
@@ -33,35 +31,33 @@ func (s *Service) remember(r *store.Record, m *matching.Record) {
 	s.cache.put(cacheKey(r.Key, r.Version, r.Hash), m)
 }
 
-func cacheKey(k store.RecordKey, version int32, hash string) string {
-	b := make([]byte, 0, len(k.Source)+len(k.LocalID)+len(hash)+14)
-	b = append(b, k.Source...)
-	b = append(b, 0)
-	b = append(b, k.LocalID...)
-	b = append(b, 0)
-	b = strconv.AppendInt(b, int64(version), 10)
-	b = append(b, 0)
-	b = append(b, hash...)
-	return string(b)
+func cacheKey(k store.RecordKey, version int32, hash string) normKey {
+	return normKey{key: k, version: version, hash: hash}
 }
 
-// normCache is a sharded LRU cache of normalized records, safe for
-// concurrent use. A nil *normCache caches nothing.
+// normKey identifies a record version's content. It holds the stored
+// record's strings, so looking one up allocates nothing.
+type normKey struct {
+	key     store.RecordKey
+	version int32
+	hash    string
+}
+
+// normCache is a sharded cache of normalized records, safe for concurrent
+// use, that keeps about the most recently used entries: each shard holds
+// two generations of at most max/2 entries, a hit in the older one moves
+// the entry to the newer, and when the newer is full the older is dropped
+// — nearly LRU, without a list or an allocation per entry. A nil
+// *normCache caches nothing.
 type normCache struct {
 	seed   maphash.Seed
 	shards []cacheShard
 }
 
 type cacheShard struct {
-	mu    sync.Mutex
-	max   int
-	items map[string]*list.Element
-	order list.List // front: most recently used
-}
-
-type cacheEntry struct {
-	key string
-	rec *matching.Record
+	mu       sync.Mutex
+	gen      int // entries per generation
+	cur, old map[normKey]*matching.Record
 }
 
 const cacheShards = 16
@@ -72,51 +68,53 @@ func newNormCache(size int) *normCache {
 		return nil
 	}
 	c := &normCache{seed: maphash.MakeSeed(), shards: make([]cacheShard, cacheShards)}
-	per := max(1, (size+cacheShards-1)/cacheShards)
+	per := max(2, (size+cacheShards-1)/cacheShards)
 	for i := range c.shards {
-		c.shards[i].max = per
-		c.shards[i].items = make(map[string]*list.Element)
+		c.shards[i].gen = per / 2
+		c.shards[i].cur = make(map[normKey]*matching.Record)
 	}
 	return c
 }
 
-func (c *normCache) shard(k string) *cacheShard {
-	return &c.shards[maphash.String(c.seed, k)%cacheShards]
+func (c *normCache) shard(k normKey) *cacheShard {
+	return &c.shards[maphash.Comparable(c.seed, k)%cacheShards]
 }
 
-func (c *normCache) get(k string) *matching.Record {
+func (c *normCache) get(k normKey) *matching.Record {
 	if c == nil {
 		return nil
 	}
 	sh := c.shard(k)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	el, ok := sh.items[k]
-	if !ok {
-		return nil
+	if m, ok := sh.cur[k]; ok {
+		return m
 	}
-	sh.order.MoveToFront(el)
-	return el.Value.(*cacheEntry).rec
+	m, ok := sh.old[k]
+	if ok {
+		delete(sh.old, k)
+		sh.add(k, m)
+	}
+	return m
 }
 
-func (c *normCache) put(k string, m *matching.Record) {
+func (c *normCache) put(k normKey, m *matching.Record) {
 	if c == nil {
 		return
 	}
 	sh := c.shard(k)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if el, ok := sh.items[k]; ok {
-		el.Value.(*cacheEntry).rec = m
-		sh.order.MoveToFront(el)
-		return
+	delete(sh.old, k)
+	sh.add(k, m)
+}
+
+// add puts an entry in the newer generation, first retiring it when full.
+func (sh *cacheShard) add(k normKey, m *matching.Record) {
+	if _, ok := sh.cur[k]; !ok && len(sh.cur) >= sh.gen {
+		sh.old, sh.cur = sh.cur, make(map[normKey]*matching.Record, sh.gen)
 	}
-	sh.items[k] = sh.order.PushFront(&cacheEntry{key: k, rec: m})
-	for sh.order.Len() > sh.max {
-		el := sh.order.Back()
-		sh.order.Remove(el)
-		delete(sh.items, el.Value.(*cacheEntry).key)
-	}
+	sh.cur[k] = m
 }
 
 // len returns the number of cached entries.
@@ -128,7 +126,7 @@ func (c *normCache) len() int {
 	for i := range c.shards {
 		sh := &c.shards[i]
 		sh.mu.Lock()
-		n += sh.order.Len()
+		n += len(sh.cur) + len(sh.old)
 		sh.mu.Unlock()
 	}
 	return n

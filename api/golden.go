@@ -46,7 +46,12 @@ import (
 // golden computes the golden record of a person from its records (active
 // ones count; any order).
 func (s *Service) golden(recs []store.Record) store.Golden {
+	// One backing array: a field has at most one option per record.
 	var f [numGoldenFields][]goldenOption
+	buf := make([]goldenOption, numGoldenFields*len(recs))
+	for i := range f {
+		f[i] = buf[i*len(recs) : i*len(recs) : (i+1)*len(recs)]
+	}
 	for i := range recs {
 		r := &recs[i]
 		if r.Status != store.RecordActive {

@@ -406,17 +406,17 @@ func (s *Service) resolveTx(ctx context.Context, tx store.Tx, actor Actor, in *i
 	if err != nil {
 		return res, err
 	}
-	if err := s.decide(ctx, tx, actor, in, scores, current, curKind, mustLink, &res); err != nil {
+	if err := s.decide(ctx, tx, actor, in, &rec, scores, current, curKind, mustLink, &res); err != nil {
 		return res, err
 	}
 	return res, s.detachPlaceholders(ctx, tx, actor, in, held, res.EID)
 }
 
-// decide links the record to a person by the rules of doc.go — the
-// must-link person, the current person, the single auto-linkable person,
-// or a new person with a review task when someone came close — and fills
-// in res.
-func (s *Service) decide(ctx context.Context, tx store.Tx, actor Actor, in *input, scores []*personScore, current store.EID, curKind store.LinkKind, mustLink store.EID, res *Result) error {
+// decide links the record (in, stored as rec) to a person by the rules
+// of doc.go — the must-link person, the current person, the single
+// auto-linkable person, or a new person with a review task when someone
+// came close — and fills in res.
+func (s *Service) decide(ctx context.Context, tx store.Tx, actor Actor, in *input, rec *store.Record, scores []*personScore, current store.EID, curKind store.LinkKind, mustLink store.EID, res *Result) error {
 	byEID := make(map[store.EID]*personScore, len(scores))
 	for _, p := range scores {
 		byEID[p.eid] = p
@@ -496,17 +496,21 @@ func (s *Service) decide(ctx context.Context, tx store.Tx, actor Actor, in *inpu
 		s.describe(res, in, best)
 	}
 	own := store.Link{Record: in.key, EID: current, Kind: curKind, Actor: actor.ID}
-	if current == "" || pc != nil {
-		p, err := s.newPerson(ctx, tx, actor, reason)
+	if current != "" && pc == nil {
+		if err := s.setLink(ctx, tx, own, reason); err != nil {
+			return err
+		}
+	} else {
+		p, err := s.newPersonFor(ctx, tx, actor, reason, []store.Record{*rec})
 		if err != nil {
 			return err
 		}
 		own.EID, own.Kind = p.EID, store.LinkAuto
+		if err := s.linkNewPerson(ctx, tx, own, reason); err != nil {
+			return err
+		}
 	}
 	res.EID = own.EID
-	if err := s.setLink(ctx, tx, own, reason); err != nil {
-		return err
-	}
 	if taskKind != 0 {
 		id, err := s.openTask(ctx, tx, actor, in.key, in.norm, taskKind, listed, own.EID)
 		if err != nil {

@@ -28,7 +28,11 @@ type Options struct {
 	// of 12,000 records no key reaches 50.
 	PerKey int
 	// CacheSize bounds the cache of normalized records (entries); default
-	// 50,000; a negative value turns the cache off.
+	// 200,000, about 120 MB (a normalized record and its key take about
+	// 600 bytes); a negative value turns the cache off. A store whose
+	// active records outnumber it normalizes candidates again: importing
+	// the last 20,000 of 124,000 generated records with 50,000 entries
+	// spent 7% of its CPU normalizing and caching.
 	CacheSize int
 	// SourceTrust ranks sources for survivorship: higher is more trusted;
 	// a source not listed ranks 0 (see golden.go).
@@ -42,7 +46,7 @@ type Options struct {
 // Default option values.
 const (
 	DefaultPerKey    = 200
-	DefaultCacheSize = 50_000
+	DefaultCacheSize = 200_000
 )
 
 // Service is the transport-free MPI workflow: resolve, retract and verify
@@ -254,12 +258,22 @@ func (s *Service) follow(ctx context.Context, tx store.Tx, eid store.EID) (store
 // golden record (Version 1), appending store.EventPersonCreated. The caller
 // links records to it (setLink rebuilds its golden record).
 func (s *Service) newPerson(ctx context.Context, tx store.Tx, actor Actor, reason string) (store.Person, error) {
+	return s.newPersonFor(ctx, tx, actor, reason, nil)
+}
+
+// newPersonFor is newPerson for a person whose golden record is built from
+// recs — the records the caller is about to link to it, with
+// linkNewPerson — so that it is stored once.
+func (s *Service) newPersonFor(ctx context.Context, tx store.Tx, actor Actor, reason string, recs []store.Record) (store.Person, error) {
 	eid, err := tx.NewEID(ctx)
 	if err != nil {
 		return store.Person{}, err
 	}
 	now := s.now()
 	p := store.Person{EID: eid, Status: store.PersonActive, Version: 1, Created: now, Updated: now}
+	if len(recs) > 0 {
+		p.Golden = s.golden(recs)
+	}
 	if err := tx.PutPerson(ctx, p); err != nil {
 		return store.Person{}, err
 	}
@@ -275,6 +289,18 @@ func (s *Service) newPerson(ctx context.Context, tx store.Tx, actor Actor, reaso
 // linked to and of the person the record leaves, if any. l.EID must be a
 // live person; l.Actor is recorded as the event's actor.
 func (s *Service) setLink(ctx context.Context, tx store.Tx, l store.Link, reason string) error {
+	return s.setLinkExcept(ctx, tx, l, reason, "")
+}
+
+// linkNewPerson is setLink for a link to a person newPersonFor made for
+// exactly this record: its golden record is already right.
+func (s *Service) linkNewPerson(ctx context.Context, tx store.Tx, l store.Link, reason string) error {
+	return s.setLinkExcept(ctx, tx, l, reason, l.EID)
+}
+
+// setLinkExcept is setLink rebuilding the golden records of the persons
+// involved other than fresh.
+func (s *Service) setLinkExcept(ctx context.Context, tx store.Tx, l store.Link, reason string, fresh store.EID) error {
 	if !l.Record.Valid() || l.EID == "" {
 		return fmt.Errorf("%w: link needs a record key and an EID", store.ErrInvalid)
 	}
@@ -303,6 +329,9 @@ func (s *Service) setLink(ctx context.Context, tx store.Tx, l store.Link, reason
 		return err
 	}
 	for _, eid := range eids {
+		if eid == fresh {
+			continue
+		}
 		if err := s.rebuildGolden(ctx, tx, eid); err != nil {
 			return err
 		}
