@@ -30,6 +30,7 @@ func runLoad(ctx context.Context, e env, args []string) error {
 	skip := fs.Int("skip", 0, "skip this many readable records first (to resolve records a previous run did not)")
 	limit := fs.Int("limit", 0, "use at most this many records (0: all)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	startProfile := addCPUProfileFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -45,11 +46,24 @@ func runLoad(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc := api.New(st, api.Options{})
+	have, err := activeRecords(ctx, st)
+	if err != nil {
+		return err
+	}
+	n := have
+	if *op == "resolve" {
+		n += len(raws)
+	}
+	svc := api.New(st, api.Options{Model: populationModel(matching.DefaultModel(), n)})
 	actor := api.Actor{ID: "mpictl-load", Role: "ingest"}
 	if *op == "search" {
 		actor.Role = "clinician"
 	}
+	stopProfile, err := startProfile()
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	lat := make([]time.Duration, len(raws))
 	cands := make([]int, len(raws))
 	var next atomic.Int64

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/vnhealth/mpi/api"
@@ -48,6 +49,111 @@ func (f storeFlags) open(ctx context.Context) (store.Store, error) {
 	return nil, fmt.Errorf("%w: --db FILE or --database-url URL is required", errUsage)
 }
 
+// The model's prior for a store. The prior is the chance that two records
+// drawn at random are one person; it falls as 1/n with the number of
+// records compared (matching.Model.ForPopulation), and the embedded model
+// was estimated on about 50,000. A Resolve compares a record with the
+// store's records, so the commands that resolve or search scale the prior
+// to the records the store holds when they are done: for import and load
+// its active records plus the records being added — the prior the bulk
+// dedupe of the same records uses, so that the order records arrive in
+// does not change the evidence a link needs. The prior is never raised
+// above the model's own for a store smaller than its training data: a
+// store grows, links made while it is young stay, and a raised prior
+// would make them on weaker evidence. import --population overrides the
+// count (for input on stdin, which cannot be counted first, or a store
+// that is to grow further).
+
+// populationModel returns model with its prior scaled to a store of n
+// records, or model itself when n is not above its training records (or
+// it has no training record count).
+func populationModel(model *matching.Model, n int) *matching.Model {
+	if model.Training == nil || n <= model.Training.Records {
+		return model
+	}
+	return model.ForPopulation(n)
+}
+
+// activeRecords returns how many active records the store holds.
+func activeRecords(ctx context.Context, st store.Store) (int, error) {
+	var c store.Counts
+	err := st.View(ctx, func(tx store.Tx) error {
+		var err error
+		c, err = tx.Counts(ctx)
+		return err
+	})
+	return int(c.ActiveRecords), err
+}
+
+// countRecords counts the readable records of an exchange file (0 for
+// stdin, which cannot be read twice).
+func countRecords(ctx context.Context, path string) (int, error) {
+	if path == "-" {
+		return 0, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	rd, err := exchange.NewReader(bufio.NewReaderSize(f, 1<<20), exchange.ReaderOptions{})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for {
+		_, _, err := rd.Next()
+		var le *exchange.LineError
+		switch {
+		case errors.Is(err, io.EOF):
+			return n, nil
+		case errors.As(err, &le):
+			continue
+		case err != nil:
+			return n, err
+		}
+		n++
+		if n%4096 == 0 && ctx.Err() != nil {
+			return n, ctx.Err()
+		}
+	}
+}
+
+// addCPUProfileFlag adds the hidden --cpuprofile flag (a developer's
+// tool, left out of -h) and returns a function that starts the profile,
+// if one was asked for, and returns its stop function.
+func addCPUProfileFlag(fs *flag.FlagSet) func() (stop func() error, err error) {
+	path := fs.String("cpuprofile", "", "write a CPU profile to this file")
+	fs.Usage = func() {
+		shown := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+		fs.VisitAll(func(f *flag.Flag) {
+			if f.Name != "cpuprofile" {
+				shown.Var(f.Value, f.Name, f.Usage)
+			}
+		})
+		shown.SetOutput(fs.Output())
+		fmt.Fprintf(fs.Output(), "Usage of %s:\n", fs.Name())
+		shown.PrintDefaults()
+	}
+	return func() (func() error, error) {
+		if *path == "" {
+			return func() error { return nil }, nil
+		}
+		f, err := os.Create(*path)
+		if err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, err
+		}
+		return func() error {
+			pprof.StopCPUProfile()
+			return f.Close()
+		}, nil
+	}
+}
+
 // importActor is who the event log and links name for an import.
 func importActor(id string) api.Actor { return api.Actor{ID: id, Role: "ingest"} }
 
@@ -64,6 +170,8 @@ func runImport(ctx context.Context, e env, args []string) error {
 	actor := fs.String("actor", "mpictl-import", "who the event log names for these changes")
 	ack := fs.Bool("ack", false, "print \"committed LINE\" on stdout after each commit: the last input line that is durably stored")
 	quiet := fs.Bool("quiet", false, "no progress bar or summary on stderr")
+	population := fs.Int("population", 0, "records the store will hold, to scale the model's prior (0: its active records plus the input's)")
+	startProfile := addCPUProfileFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -72,6 +180,9 @@ func runImport(ctx context.Context, e env, args []string) error {
 	}
 	if *batch < 1 {
 		return fmt.Errorf("%w: --batch must be at least 1", errUsage)
+	}
+	if *population < 0 {
+		return fmt.Errorf("%w: --population must not be negative", errUsage)
 	}
 	model, err := loadModel(*modelPath)
 	if err != nil {
@@ -82,7 +193,24 @@ func runImport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	svc := api.New(st, api.Options{Model: model})
+	n := *population
+	if n == 0 {
+		have, err := activeRecords(ctx, st)
+		if err != nil {
+			return err
+		}
+		adding, err := countRecords(ctx, *in)
+		if err != nil {
+			return err
+		}
+		n = have + adding
+	}
+	svc := api.New(st, api.Options{Model: populationModel(model, n)})
+	stopProfile, err := startProfile()
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 
 	r, size, closeIn, err := openInput(*in, e.stdin)
 	if err != nil {

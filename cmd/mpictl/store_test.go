@@ -119,6 +119,7 @@ func TestStoreFlags(t *testing.T) {
 		{"export", "--out", "-"},
 		{"export", "--db", "a.db", "--database-url", "postgres://x", "--out", "-"},
 		{"import", "--db", "a.db"},
+		{"import", "--db", "a.db", "--in", "x.csv", "--population", "-1"},
 		{"backup", "--db", "a.db"},
 	} {
 		if _, _, err := runCmd(t, "", args...); !errors.Is(err, errUsage) {
