@@ -20,7 +20,8 @@ func (s *Store) Audit(ctx context.Context, entries ...*store.AuditEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	return translate(s.commit.do(func(btx *bbolt.Tx) error {
+	return translate(s.commit.do(func(w *wtx) error {
+		btx := w.btx
 		meta, audit := btx.Bucket(bMeta), btx.Bucket(bAudit)
 		byEID, byActor := btx.Bucket(bAuditByEID), btx.Bucket(bAuditByActor)
 		prev := bytes.Clone(meta.Get(mAuditHead))

@@ -18,7 +18,7 @@ import (
 // layoutVersion is the version of the file layout (buckets, keys, value
 // encodings) this package reads and writes. A file with another version
 // is refused: it needs a migration, not a guess.
-const layoutVersion = 1
+const layoutVersion = 2
 
 // ErrLayout: the file was written with a layout this build does not read,
 // or is not an MPI store at all.
@@ -46,6 +46,7 @@ type Store struct {
 	closed atomic.Bool
 	commit committer
 	eid    eidSeq
+	index  *blockIndex
 }
 
 var _ store.Store = (*Store)(nil)
@@ -74,11 +75,15 @@ func Open(path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
-	s := &Store{db: db}
-	s.commit.db = db
+	s := &Store{db: db, index: newBlockIndex()}
+	s.commit.db, s.commit.ix = db, s.index
 	if err := db.Update(s.init); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+	}
+	if err := db.View(s.index.load); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("bolt: open %s: building the block index: %w", path, err)
 	}
 	return s, nil
 }
@@ -149,19 +154,19 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) (err error)
 		// used: persist the sequence before anyone can see the outcome.
 		if p := recover(); p != nil {
 			if use.max > 0 {
-				_ = s.eid.persist(s.db, use.max)
+				_ = s.eid.persist(&s.commit, use.max)
 			}
 			panic(p)
 		}
 		if use.max > 0 && (err != nil || use.last < use.max) {
-			if perr := s.eid.persist(s.db, use.max); perr != nil && err != nil {
+			if perr := s.eid.persist(&s.commit, use.max); perr != nil && err != nil {
 				err = errors.Join(err, perr)
 			}
 		}
 	}()
-	err = s.commit.do(func(btx *bbolt.Tx) error {
+	err = s.commit.do(func(w *wtx) error {
 		use.last = 0
-		t := &tx{s: s, btx: btx, writable: true, use: &use}
+		t := &tx{s: s, btx: w.btx, w: w, use: &use}
 		if err := fn(t); err != nil {
 			return err
 		}
@@ -170,11 +175,13 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) (err error)
 	return translate(err)
 }
 
-// View runs fn in a read-only transaction over a snapshot.
+// View runs fn in a read-only transaction over a snapshot, the block
+// index's included.
 func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
+	defer s.index.unregister(s.index.register())
 	return translate(s.db.View(func(btx *bbolt.Tx) error {
 		return fn(&tx{s: s, btx: btx})
 	}))
@@ -211,7 +218,7 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return store.ErrClosed
 	}
-	err := s.eid.persist(s.db, 0)
+	err := s.eid.persist(&s.commit, 0)
 	return errors.Join(err, s.db.Close())
 }
 

@@ -256,13 +256,13 @@ func TestOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := raw.Update(func(tx *bbolt.Tx) error {
-		return tx.Bucket([]byte("meta")).Put([]byte("layout"), binary.BigEndian.AppendUint64(nil, 2))
+		return tx.Bucket([]byte("meta")).Put([]byte("layout"), binary.BigEndian.AppendUint64(nil, 99))
 	}); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()
-	if _, err := bolt.Open(path, bolt.Options{}); !errors.Is(err, bolt.ErrLayout) || !strings.Contains(err.Error(), "layout 2") {
-		t.Errorf("Open of layout 2: %v", err)
+	if _, err := bolt.Open(path, bolt.Options{}); !errors.Is(err, bolt.ErrLayout) || !strings.Contains(err.Error(), "layout 99") {
+		t.Errorf("Open of layout 99: %v", err)
 	}
 
 	// Some other bolt database.

@@ -98,13 +98,13 @@ func TestGroupCommitFailures(t *testing.T) {
 }
 
 // BenchmarkUpdateConcurrent compares the ways of committing concurrent
-// writes, fsync on: one bbolt Update per call, bbolt's Batch, and this
-// package's group commit. Each Update stores one record.
+// writes, fsync on: one transaction per call, and this package's group
+// commit. Each Update stores one record.
 func BenchmarkUpdateConcurrent(b *testing.B) {
 	modes := []struct {
 		name string
 		mode writeMode
-	}{{"single", writeSingle}, {"batch", writeBatch}, {"group", writeGroup}}
+	}{{"single", writeSingle}, {"group", writeGroup}}
 	for _, writers := range []int{1, 4, 64} {
 		for _, m := range modes {
 			b.Run(fmt.Sprintf("writers=%d/%s", writers, m.name), func(b *testing.B) {

@@ -12,7 +12,6 @@
 //
 //	records           source\0local            → current version
 //	versions          source\0local\0ver(4)    → earlier versions
-//	blocks            hash(8) source\0local    → (index of active records)
 //	persons           EID                      → person
 //	links             source\0local            → active link
 //	link_history      source\0local\0seq(8)    → every link set, in order
@@ -27,13 +26,25 @@
 //	audit_by_actor    len actor Seq(8)         → (index)
 //	meta              layout version, EID sequence, counters, audit head
 //
-// Candidates is one prefix scan of blocks per key, which stops after
-// perKey+1 entries: an oversized block costs perKey+1 key reads, not its
-// size. For example, a record BV01/42 keyed by hashes 0x9e37… and 0xfff1…
-// has the index entries 9e37…|BV01\0 42 and fff1…|BV01\0 42; its next
-// version deletes them and adds its own, and a retracted version adds
-// none. Values are a compact binary encoding (codec.go, values.go); the
-// file records a layout version, and Open refuses a file of another one
+// The blocking-key index of active records is not in the file: it is held
+// in memory (index.go), built when the store opens from the records, whose
+// values start with their blocking keys and an ordinal (a number the
+// index names the record by, kept in meta ord_next). On disk it cost a
+// new record about nine B+tree leaves scattered over the file, one per
+// key, plus their branch pages — rewritten and synced at every commit,
+// the bulk of what a resolve wrote. In memory it costs about 100 bytes
+// per record, and opening a store of a million records reads them all
+// once. For example, a record BV01/42 with ordinal 7 keyed by hashes
+// 0x9e37… and 0xfff1… is listed under both; its next version drops the
+// keys it no longer has and adds its new ones, and a retracted version is
+// listed under none. Candidates reads the index (a key with more than
+// perKey records is counted as capped without listing them), then each
+// record and its link from the file. A View sees the index as of its
+// snapshot and a write transaction sees its own changes, which the index
+// takes only when the transaction commits.
+//
+// Values are a compact binary encoding (codec.go, values.go); the file
+// records a layout version, and Open refuses a file of another one
 // (ErrLayout).
 //
 // # Transactions
@@ -45,9 +56,9 @@
 // second. Update therefore uses group commit (commit.go): writers that
 // arrive while a commit is in progress run together, one after the
 // other, in the next transaction, with one fsync; a writer that finds no
-// commit in progress runs at once. BenchmarkUpdateConcurrent compares the
-// three ways of committing (time per Update, fsync on, on the shared
-// 2-core development VM, whose fsync takes 0.4 to 3 ms; two runs):
+// commit in progress runs at once. BenchmarkUpdateConcurrent compared
+// the ways of committing (time per Update, fsync on, on the shared 2-core
+// development VM, whose fsync takes 0.4 to 3 ms; two runs, layout 1):
 //
 //	writers                     1            4            64
 //	single (bbolt DB.Update)    2.6–2.9 ms   2.2–2.7 ms   0.9–3.3 ms
@@ -57,7 +68,8 @@
 // One transaction per call caps the store at one fsync per write;
 // DB.Batch groups writers but makes a lone writer wait for its 10 ms
 // timer; group commit is as fast as a plain Update for one writer and
-// groups the rest, so it is the default. BenchmarkResolve puts a figure
+// groups the rest, so it is the only mode (the benchmark keeps "single"
+// for comparison). BenchmarkResolve puts a figure
 // on the workflow's transaction (candidates by 8 keys, about 370 found,
 // a record, a link, an event) on a store of 20,000 records: 6.5–7.4 ms
 // for one writer, 3.0 ms per resolve with 16 at once.

@@ -18,13 +18,12 @@ var (
 	// bMeta holds the layout version, the EID sequence, the counts and
 	// the audit chain's head.
 	bMeta = []byte("meta")
-	// bRecords: recKey → the record's current version.
+	// bRecords: recKey → the record's current version, which starts with
+	// the record's ordinal and blocking keys: the block index (index.go)
+	// is built from them.
 	bRecords = []byte("records")
 	// bVersions: recKey 0x00 version(4) → an earlier version.
 	bVersions = []byte("versions")
-	// bBlocks is the blocking-key index of active records:
-	// hash(8) recKey → nothing. A block is one prefix scan.
-	bBlocks = []byte("blocks")
 	// bPersons: EID → person.
 	bPersons = []byte("persons")
 	// bLinks: recKey → the active link.
@@ -53,7 +52,7 @@ var (
 
 // buckets lists every bucket Open creates.
 var buckets = [][]byte{
-	bMeta, bRecords, bVersions, bBlocks, bPersons, bLinks, bLinkHistory, bPersonLinks,
+	bMeta, bRecords, bVersions, bPersons, bLinks, bLinkHistory, bPersonLinks,
 	bConstraints, bTasks, bEvents, bEventsByEID, bEventsByRecord, bAudit, bAuditByEID, bAuditByActor,
 }
 
@@ -63,6 +62,7 @@ var (
 	mEIDNext   = []byte("eid_next")   // the next EID sequence number(8)
 	mCounts    = []byte("counts")     // the counters of Counts
 	mAuditHead = []byte("audit_head") // the last audit entry's Hash
+	mOrdNext   = []byte("ord_next")   // the next record ordinal(8)
 )
 
 // checkKey returns ErrInvalid unless k can be stored.

@@ -48,22 +48,22 @@ func (e *eidSeq) take(stored uint64) (uint64, error) {
 
 // persist makes the stored sequence at least want (0: the floor), in a
 // transaction of its own.
-func (e *eidSeq) persist(db *bbolt.DB, want uint64) error {
+func (e *eidSeq) persist(c *committer, want uint64) error {
 	if want == 0 {
 		e.mu.Lock()
 		want = e.floor
 		e.mu.Unlock()
 	}
 	var stored uint64
-	_ = db.View(func(tx *bbolt.Tx) error {
+	_ = c.db.View(func(tx *bbolt.Tx) error {
 		stored = getU64(tx.Bucket(bMeta).Get(mEIDNext))
 		return nil
 	})
 	if stored >= want {
 		return nil
 	}
-	return db.Update(func(tx *bbolt.Tx) error {
-		meta := tx.Bucket(bMeta)
+	return c.write(func(w *wtx) error {
+		meta := w.btx.Bucket(bMeta)
 		if getU64(meta.Get(mEIDNext)) >= want {
 			return nil
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/vnhealth/mpi/store"
 )
@@ -66,12 +67,9 @@ func versionKey(k store.RecordKey, version int32) []byte {
 	return binary.BigEndian.AppendUint32(recPrefix(k), uint32(version))
 }
 
-// blockKey is a record's entry in the blocking-key index.
-func blockKey(h uint64, rk []byte) []byte {
-	return append(binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(rk)), h), rk...)
-}
-
-// PutRecord stores r as the record's next version and re-indexes it.
+// PutRecord stores r as the record's next version and re-indexes it: the
+// block index drops the keys of the version it replaces and takes r's
+// (none when r is retracted).
 func (t *tx) PutRecord(ctx context.Context, r store.Record) error {
 	if err := t.writing("PutRecord"); err != nil {
 		return err
@@ -83,13 +81,19 @@ func (t *tx) PutRecord(ctx context.Context, r store.Record) error {
 		return fmt.Errorf("%w: record %s: unknown status %d", store.ErrInvalid, r.Key, r.Status)
 	}
 	rk := recKey(r.Key)
-	recs, blocks := t.bucket(bRecords), t.bucket(bBlocks)
+	recs := t.bucket(bRecords)
 	cur := recs.Get(rk)
 	var old store.Record
+	var ord uint32
 	if cur == nil {
 		if r.Version != 1 {
 			return fmt.Errorf("%w: record %s: version %d, want 1 for a new record", store.ErrConflict, r.Key, r.Version)
 		}
+		var err error
+		if ord, err = t.newOrd(); err != nil {
+			return err
+		}
+		t.w.ov.setKey(ord, rk)
 	} else {
 		var err error
 		if old, err = decodeRecord(r.Key, cur); err != nil {
@@ -98,75 +102,95 @@ func (t *tx) PutRecord(ctx context.Context, r store.Record) error {
 		if r.Version != old.Version+1 {
 			return fmt.Errorf("%w: record %s: version %d, want %d", store.ErrConflict, r.Key, r.Version, old.Version+1)
 		}
+		head, _ := decodeRecordHead(cur)
+		ord = head.ord
 		if err := t.bucket(bVersions).Put(versionKey(r.Key, old.Version), bytes.Clone(cur)); err != nil {
 			return err
 		}
-		if old.Status == store.RecordActive {
-			for _, h := range old.Keys {
-				if err := blocks.Delete(blockKey(h, rk)); err != nil {
-					return err
-				}
+	}
+	wasActive, isActive := cur != nil && old.Status == store.RecordActive, r.Status == store.RecordActive
+	if wasActive {
+		for _, h := range old.Keys {
+			if !isActive || !slices.Contains(r.Keys, h) {
+				t.w.ov.add(h, ord, true)
+			}
+		}
+	}
+	if isActive {
+		for _, h := range r.Keys {
+			if !wasActive || !slices.Contains(old.Keys, h) {
+				t.w.ov.add(h, ord, false)
 			}
 		}
 	}
 	r.Received = store.StoredTime(r.Received)
-	if err := recs.Put(rk, encodeRecord(&r)); err != nil {
+	if err := recs.Put(rk, encodeRecord(&r, ord)); err != nil {
 		return err
-	}
-	if r.Status == store.RecordActive {
-		for _, h := range r.Keys {
-			if err := blocks.Put(blockKey(h, rk), []byte{}); err != nil {
-				return err
-			}
-		}
 	}
 	c := t.change()
 	c.records += b2i(cur == nil)
-	c.activeRecords += b2i(r.Status == store.RecordActive) - b2i(cur != nil && old.Status == store.RecordActive)
+	c.activeRecords += b2i(isActive) - b2i(wasActive)
 	return nil
 }
 
+// newOrd hands out the next record ordinal (meta ord_next).
+func (t *tx) newOrd() (uint32, error) {
+	meta := t.bucket(bMeta)
+	next := getU64(meta.Get(mOrdNext))
+	if next > 1<<32-1 {
+		return 0, fmt.Errorf("bolt: record ordinals exhausted at %d", next)
+	}
+	return uint32(next), meta.Put(mOrdNext, u64Key(next+1))
+}
+
 // Candidates returns the active records under any of keys, skipping (and
-// counting) keys with more than perKey of them. Each key is one prefix
-// scan of the index that stops at perKey+1 entries.
+// counting) keys with more than perKey of them. The block index names
+// them (index.go); each is then read from the records bucket, block by
+// block in record key order.
 func (t *tx) Candidates(ctx context.Context, keys []uint64, perKey int) (store.CandidateSet, error) {
 	var set store.CandidateSet
-	blocks, recs, links := t.bucket(bBlocks).Cursor(), t.bucket(bRecords), t.bucket(bLinks)
+	recs, links := t.bucket(bRecords), t.bucket(bLinks)
+	v := t.indexView()
 	seenKey := make(map[uint64]bool, len(keys))
-	seen := map[string]bool{}
 	var block [][]byte
+	var buf []uint32
+	v.ix.mu.RLock()
+	var found [][]byte
 	for _, h := range keys {
 		if seenKey[h] {
 			continue
 		}
 		seenKey[h] = true
-		prefix := binary.BigEndian.AppendUint64(nil, h)
-		block = block[:0]
-		capped := false
-		for k, _ := blocks.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = blocks.Next() {
-			if perKey > 0 && len(block) == perKey {
-				capped = true
-				break
-			}
-			block = append(block, k[8:])
-		}
+		var capped bool
+		block, capped, buf = v.lookup(h, perKey, buf)
 		if capped {
 			set.Capped++
 			continue
 		}
-		for _, rk := range block {
-			if seen[string(rk)] {
-				continue
-			}
-			seen[string(rk)] = true
-			c, err := t.candidate(recs.Get(rk), links.Get(rk), rk)
-			if err != nil {
-				return store.CandidateSet{}, err
-			}
-			set.Candidates = append(set.Candidates, c)
+		found = append(found, block...)
+	}
+	v.ix.mu.RUnlock()
+	seen := make(map[string]bool, len(found))
+	for _, rk := range found {
+		if seen[string(rk)] {
+			continue
 		}
+		seen[string(rk)] = true
+		c, err := t.candidate(recs.Get(rk), links.Get(rk), rk)
+		if err != nil {
+			return store.CandidateSet{}, err
+		}
+		set.Candidates = append(set.Candidates, c)
 	}
 	return set, nil
+}
+
+// indexView is how this transaction reads the block index.
+func (t *tx) indexView() view {
+	if t.w != nil {
+		return view{ix: t.s.index, ov: &t.w.ov}
+	}
+	return view{ix: t.s.index, snap: uint64(t.btx.ID())}
 }
 
 // candidate decodes an indexed record and the EID of its active link.
@@ -207,9 +231,10 @@ func (t *tx) PersonRecords(ctx context.Context, eids []store.EID) ([]store.Candi
 			if rec == nil {
 				return nil, fmt.Errorf("%w: person %s linked to a record that does not exist", errCorrupt, eid)
 			}
-			d := dec{b: rec}
-			d.varint()
-			if store.RecordStatus(d.byte()) != store.RecordActive {
+			if h, err := decodeRecordHead(rec); err != nil || h.status != store.RecordActive {
+				if err != nil {
+					return nil, fmt.Errorf("%w: record linked to person %s", err, eid)
+				}
 				continue
 			}
 			c, err := t.candidate(rec, nil, rk)

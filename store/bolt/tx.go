@@ -12,12 +12,12 @@ import (
 // tx is a store.Tx over one bolt transaction (shared with the other
 // functions of a commit group, one after the other).
 type tx struct {
-	s        *Store
-	btx      *bbolt.Tx
-	writable bool
-	use      *eidUse // the EIDs this Update handed out
-	counts   *counters
-	dirty    bool // counts changed and not yet written
+	s      *Store
+	btx    *bbolt.Tx
+	w      *wtx    // the write transaction; nil in a View
+	use    *eidUse // the EIDs this Update handed out
+	counts *counters
+	dirty  bool // counts changed and not yet written
 }
 
 var _ store.Tx = (*tx)(nil)
@@ -30,7 +30,7 @@ func (t *tx) bucket(name []byte) *bbolt.Bucket { return t.btx.Bucket(name) }
 
 // writing returns ErrInvalid in a read-only transaction.
 func (t *tx) writing(op string) error {
-	if !t.writable {
+	if t.w == nil {
 		return fmt.Errorf("%w: %s in a read-only transaction", store.ErrInvalid, op)
 	}
 	return nil

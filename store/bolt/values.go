@@ -1,7 +1,9 @@
 package bolt
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
 
 	"github.com/vnhealth/mpi/matching"
 	"github.com/vnhealth/mpi/store"
@@ -19,35 +21,70 @@ func rawFields(r *matching.Raw) []*string {
 	}
 }
 
-func encodeRecord(r *store.Record) []byte {
+// A record's value starts with what the block index needs (recordHead):
+// its ordinal, status and keys; then the version, hash, time received and
+// Raw.
+func encodeRecord(r *store.Record, ord uint32) []byte {
 	e := enc{b: make([]byte, 0, 64+8*len(r.Keys)+16*15)}
-	e.varint(int64(r.Version))
+	e.uvarint(uint64(ord))
 	e.byte(uint8(r.Status))
-	e.str(r.Hash)
-	e.time(r.Received)
 	e.uvarint(uint64(len(r.Keys)))
 	for _, k := range r.Keys {
 		e.u64(k)
 	}
+	e.varint(int64(r.Version))
+	e.str(r.Hash)
+	e.time(r.Received)
 	for _, f := range rawFields(&r.Raw) {
 		e.str(*f)
 	}
 	return e.b
 }
 
-func decodeRecord(k store.RecordKey, v []byte) (store.Record, error) {
+// recordHead is the start of a record's value.
+type recordHead struct {
+	ord    uint32
+	status store.RecordStatus
+	keys   []byte // the blocking-key hashes, 8 bytes each (aliases the value)
+	rest   dec
+}
+
+func decodeRecordHead(v []byte) (recordHead, error) {
 	d := dec{b: v}
-	r := store.Record{Key: k}
-	r.Version = int32(d.varint())
-	r.Status = store.RecordStatus(d.byte())
-	r.Hash = d.str()
-	r.Received = d.time()
-	if n := d.count(8); n > 0 {
+	var h recordHead
+	ord := d.uvarint()
+	if ord > 1<<32-1 {
+		d.fail()
+	}
+	h.ord = uint32(ord)
+	h.status = store.RecordStatus(d.byte())
+	if n := d.count(8); !d.bad {
+		h.keys = d.b[:8*n]
+		d.b = d.b[8*n:]
+	}
+	if d.bad {
+		return h, fmt.Errorf("%w: record head", errCorrupt)
+	}
+	h.rest = d
+	return h, nil
+}
+
+func decodeRecord(k store.RecordKey, v []byte) (store.Record, error) {
+	h, err := decodeRecordHead(v)
+	if err != nil {
+		return store.Record{}, fmt.Errorf("%w: record %s", errCorrupt, k)
+	}
+	r := store.Record{Key: k, Status: h.status}
+	if n := len(h.keys) / 8; n > 0 {
 		r.Keys = make([]uint64, n)
 		for i := range r.Keys {
-			r.Keys[i] = d.u64()
+			r.Keys[i] = binary.BigEndian.Uint64(h.keys[8*i:])
 		}
 	}
+	d := h.rest
+	r.Version = int32(d.varint())
+	r.Hash = d.str()
+	r.Received = d.time()
 	for _, f := range rawFields(&r.Raw) {
 		if !d.more() {
 			break

@@ -1,0 +1,308 @@
+package bolt
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"sync"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/vnhealth/mpi/store"
+)
+
+// blockIndex is the blocking-key index of active records (hash → the
+// records it keys), held in memory and rebuilt from the records bucket
+// when the store opens. On disk it would cost every new record about nine
+// B+tree leaves scattered over the file (one per key) and their branch
+// pages, rewritten and synced at each commit: the bulk of what a resolve
+// wrote. The records bucket stays the truth: each record's value holds
+// its keys and its ordinal, the small number the index names it by.
+//
+// Readers see the index as of their snapshot, writers see their own
+// changes, and a rolled-back transaction leaves no trace:
+//
+//   - A write transaction collects its changes in an overlay private to
+//     it (the functions of a commit group share one, one after the
+//     other). Just before the bbolt commit the overlay is published as
+//     pending changes tagged with the transaction's ID; if the commit
+//     fails they are withdrawn. All write transactions run under
+//     committer.wmu, so nothing commits in between.
+//   - A View registers the last committed ID before it begins its bbolt
+//     transaction (a lower bound of its snapshot) and sees the settled
+//     postings plus the pending changes tagged at or below its snapshot.
+//   - After each commit, pending changes that every registered reader
+//     sees are folded into the settled postings.
+type blockIndex struct {
+	mu      sync.RWMutex
+	arena   []byte              // record keys (recKey), back to back
+	spans   []span              // ordinal → its record key in arena
+	settled map[uint64][]uint32 // hash → ordinals, seen by every reader
+	pending map[uint64][]change // hash → committed changes, oldest first
+	queue   []published         // commits with pending changes, oldest first
+
+	rmu       sync.Mutex
+	readers   map[uint64]int // snapshot lower bounds of open Views
+	committed uint64         // the last committed transaction ID
+}
+
+// span locates a record key in the arena.
+type span struct{ off, end int }
+
+// change is a committed change to one hash's postings.
+type change struct {
+	tx  uint64
+	ord uint32
+	del bool
+}
+
+// published lists the hashes a commit changed.
+type published struct {
+	tx     uint64
+	hashes []uint64
+	keys   []uint32 // ordinals it gave to new records
+}
+
+// op is a change in an overlay.
+type op struct {
+	ord uint32
+	del bool
+}
+
+// overlay is what one write transaction changed in the index.
+type overlay struct {
+	ops   map[uint64][]op
+	order []uint64          // hashes in the order first changed
+	keys  map[uint32][]byte // record keys of the ordinals it handed out
+}
+
+func (o *overlay) add(h uint64, ord uint32, del bool) {
+	if o.ops == nil {
+		o.ops = make(map[uint64][]op)
+	}
+	if _, ok := o.ops[h]; !ok {
+		o.order = append(o.order, h)
+	}
+	o.ops[h] = append(o.ops[h], op{ord, del})
+}
+
+func (o *overlay) setKey(ord uint32, rk []byte) {
+	if o.keys == nil {
+		o.keys = make(map[uint32][]byte)
+	}
+	o.keys[ord] = bytes.Clone(rk)
+}
+
+// apply adds ord to s or removes it.
+func apply(s []uint32, ord uint32, del bool) []uint32 {
+	i := slices.Index(s, ord)
+	switch {
+	case del && i >= 0:
+		return slices.Delete(s, i, i+1)
+	case !del && i < 0:
+		return append(s, ord)
+	}
+	return s
+}
+
+func newBlockIndex() *blockIndex {
+	return &blockIndex{
+		settled: make(map[uint64][]uint32),
+		pending: make(map[uint64][]change),
+		readers: make(map[uint64]int),
+	}
+}
+
+// load builds the index from the records bucket of a snapshot.
+func (ix *blockIndex) load(btx *bbolt.Tx) error {
+	c := btx.Bucket(bRecords).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		h, err := decodeRecordHead(v)
+		if err != nil {
+			key, _ := parseRecKey(k)
+			return fmt.Errorf("%w: record %s", err, key)
+		}
+		if h.status != store.RecordActive {
+			continue
+		}
+		ix.setKey(h.ord, k)
+		d := dec{b: h.keys}
+		for d.more() {
+			hash := d.u64()
+			ix.settled[hash] = apply(ix.settled[hash], h.ord, false)
+		}
+	}
+	ix.committed = uint64(btx.ID())
+	return nil
+}
+
+// setKey records ord's record key (ix.mu held for writing, or no
+// concurrency).
+func (ix *blockIndex) setKey(ord uint32, rk []byte) {
+	if int(ord) >= len(ix.spans) {
+		ix.spans = slices.Grow(ix.spans, int(ord)+1-len(ix.spans))[:int(ord)+1]
+	}
+	off := len(ix.arena)
+	ix.arena = append(ix.arena, rk...)
+	ix.spans[ord] = span{off, len(ix.arena)}
+}
+
+// register notes a View about to begin; it returns what to unregister.
+func (ix *blockIndex) register() uint64 {
+	ix.rmu.Lock()
+	defer ix.rmu.Unlock()
+	lb := ix.committed
+	ix.readers[lb]++
+	return lb
+}
+
+func (ix *blockIndex) unregister(lb uint64) {
+	ix.rmu.Lock()
+	defer ix.rmu.Unlock()
+	if ix.readers[lb]--; ix.readers[lb] <= 0 {
+		delete(ix.readers, lb)
+	}
+}
+
+// publish makes a write transaction's changes pending under its ID, just
+// before it commits.
+func (ix *blockIndex) publish(id uint64, o *overlay) {
+	if len(o.order) == 0 && len(o.keys) == 0 {
+		return
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	p := published{tx: id, hashes: o.order}
+	for ord, rk := range o.keys {
+		ix.setKey(ord, rk)
+		p.keys = append(p.keys, ord)
+	}
+	for _, h := range o.order {
+		for _, op := range o.ops[h] {
+			ix.pending[h] = append(ix.pending[h], change{tx: id, ord: op.ord, del: op.del})
+		}
+	}
+	ix.queue = append(ix.queue, p)
+}
+
+// withdraw takes back what publish(id) added when the commit failed.
+func (ix *blockIndex) withdraw(id uint64) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	n := len(ix.queue)
+	if n == 0 || ix.queue[n-1].tx != id {
+		return
+	}
+	p := ix.queue[n-1]
+	ix.queue = ix.queue[:n-1]
+	for _, h := range p.hashes {
+		cs := ix.pending[h]
+		for len(cs) > 0 && cs[len(cs)-1].tx == id {
+			cs = cs[:len(cs)-1]
+		}
+		if len(cs) == 0 {
+			delete(ix.pending, h)
+		} else {
+			ix.pending[h] = cs
+		}
+	}
+	for _, ord := range p.keys {
+		ix.spans[ord] = span{}
+	}
+}
+
+// committedAt records a commit and folds into the settled postings the
+// pending changes that every open View sees.
+func (ix *blockIndex) committedAt(id uint64) {
+	ix.rmu.Lock()
+	ix.committed = id
+	bound := id
+	for lb := range ix.readers {
+		bound = min(bound, lb)
+	}
+	ix.rmu.Unlock()
+
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	n := 0
+	for ; n < len(ix.queue) && ix.queue[n].tx <= bound; n++ {
+		p := ix.queue[n]
+		for _, h := range p.hashes {
+			cs := ix.pending[h]
+			s := ix.settled[h]
+			i := 0
+			for ; i < len(cs) && cs[i].tx <= p.tx; i++ {
+				s = apply(s, cs[i].ord, cs[i].del)
+			}
+			if len(s) == 0 {
+				delete(ix.settled, h)
+			} else {
+				ix.settled[h] = s
+			}
+			if i == len(cs) {
+				delete(ix.pending, h)
+			} else {
+				ix.pending[h] = cs[i:]
+			}
+		}
+	}
+	ix.queue = slices.Delete(ix.queue, 0, n)
+}
+
+// view is how a transaction reads the index: a writer (ov set) sees every
+// committed change and its own; a reader those up to its snapshot.
+type view struct {
+	ix   *blockIndex
+	snap uint64
+	ov   *overlay
+}
+
+// lookup returns the record keys under h, sorted, or capped when there
+// are more than perKey (> 0) of them. ix.mu is held for reading.
+func (v view) lookup(h uint64, perKey int, buf []uint32) (keys [][]byte, capped bool, _ []uint32) {
+	ix := v.ix
+	base := ix.settled[h]
+	cs := ix.pending[h]
+	var ops []op
+	if v.ov != nil {
+		ops = v.ov.ops[h]
+	}
+	if perKey > 0 && len(cs) == 0 && len(ops) == 0 && len(base) > perKey {
+		return nil, true, buf
+	}
+	ords := append(buf[:0], base...)
+	for _, c := range cs {
+		if v.ov != nil || c.tx <= v.snap {
+			ords = apply(ords, c.ord, c.del)
+		}
+	}
+	for _, o := range ops {
+		ords = apply(ords, o.ord, o.del)
+	}
+	if perKey > 0 && len(ords) > perKey {
+		return nil, true, ords
+	}
+	keys = make([][]byte, 0, len(ords))
+	for _, ord := range ords {
+		if rk, ok := v.ov.key(ord); ok {
+			keys = append(keys, rk)
+			continue
+		}
+		if int(ord) < len(ix.spans) {
+			if sp := ix.spans[ord]; sp.end > sp.off {
+				keys = append(keys, ix.arena[sp.off:sp.end:sp.end])
+			}
+		}
+	}
+	slices.SortFunc(keys, bytes.Compare)
+	return keys, false, ords
+}
+
+// key returns the record key of an ordinal the overlay handed out.
+func (o *overlay) key(ord uint32) ([]byte, bool) {
+	if o == nil {
+		return nil, false
+	}
+	rk, ok := o.keys[ord]
+	return rk, ok
+}
