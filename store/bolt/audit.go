@@ -23,7 +23,8 @@ func (s *Store) Audit(ctx context.Context, entries ...*store.AuditEntry) error {
 	return translate(s.commit.do(func(w *wtx) error {
 		btx := w.btx
 		meta, audit := btx.Bucket(bMeta), btx.Bucket(bAudit)
-		byEID, byActor := btx.Bucket(bAuditByEID), btx.Bucket(bAuditByActor)
+		byEID, byActor := btx.Bucket(bPersons), btx.Bucket(bAuditByActor)
+		audit.FillPercent = 1
 		prev := bytes.Clone(meta.Get(mAuditHead))
 		for _, e := range entries {
 			seq, err := audit.NextSequence()
@@ -46,7 +47,7 @@ func (s *Store) Audit(ctx context.Context, entries ...*store.AuditEntry) error {
 				if slices.Contains(e.EIDs[:i], id) {
 					continue
 				}
-				if err := byEID.Put(append(lenPrefixed(string(id)), sk...), []byte{}); err != nil {
+				if err := byEID.Put(append(personOwned(id, tagAudit), sk...), []byte{}); err != nil {
 					return err
 				}
 			}
@@ -79,7 +80,7 @@ func (s *Store) AuditLog(ctx context.Context, f store.AuditFilter) ([]store.Audi
 		audit := btx.Bucket(bAudit)
 		switch {
 		case f.EID != "":
-			return scanIndex(btx.Bucket(bAuditByEID), lenPrefixed(string(f.EID)), f.AfterSeq, audit, keep)
+			return scanIndex(btx.Bucket(bPersons), personOwned(f.EID, tagAudit), f.AfterSeq, audit, keep)
 		case f.Actor != "":
 			return scanIndex(btx.Bucket(bAuditByActor), lenPrefixed(f.Actor), f.AfterSeq, audit, keep)
 		default:

@@ -8,23 +8,28 @@
 // LocalID and makes "record key 0x00" a prefix unique to one record; a
 // record key may therefore hold no NUL byte (ErrInvalid), which
 // PostgreSQL's text type cannot hold either. Numbers in keys are 8 bytes
-// big-endian.
+// big-endian. What a record or a person owns is kept beside it, under
+// its key, a NUL and a tag, so that a resolve rewrites one leaf for the
+// record (its version, link, link history, event index) and one for its
+// person (the person, its link index, event and audit indexes) instead of
+// one in each of eight buckets. Events and audit entries are appended in
+// Seq order and their pages are filled completely.
 //
-//	records           source\0local            → current version
-//	versions          source\0local\0ver(4)    → earlier versions
-//	persons           EID                      → person
-//	links             source\0local            → active link
-//	link_history      source\0local\0seq(8)    → every link set, in order
-//	person_links      EID\0source\0local       → (active links by person)
-//	constraints       source\0local\0EID       → constraint
-//	tasks             ID(8)                    → task
-//	events            Seq(8)                   → event
-//	events_by_eid     len EID Seq(8)           → (index)
-//	events_by_record  source\0local\0Seq(8)    → (index)
-//	audit             Seq(8)                   → audit entry
-//	audit_by_eid      len EID Seq(8)           → (index)
-//	audit_by_actor    len actor Seq(8)         → (index)
-//	meta              layout version, EID sequence, counters, audit head
+//	records   source\0local               → current version
+//	          source\0local\0'c' EID       → constraint
+//	          source\0local\0'e' Seq(8)    → (events of the record)
+//	          source\0local\0'h' seq(8)    → every link set, in order
+//	          source\0local\0'l'           → active link
+//	          source\0local\0'v' ver(4)    → earlier versions
+//	persons   EID                          → person
+//	          EID\0'a' Seq(8)               → (audit entries naming it)
+//	          EID\0'e' Seq(8)               → (events naming it)
+//	          EID\0'r' source\0local        → (active links to it)
+//	tasks     ID(8)                        → task
+//	events    Seq(8)                       → event
+//	audit     Seq(8)                       → audit entry
+//	audit_by_actor len actor Seq(8)        → (index)
+//	meta      layout version, EID and ordinal sequences, counters, audit head
 //
 // The blocking-key index of active records is not in the file: it is held
 // in memory (index.go), built when the store opens from the records, whose

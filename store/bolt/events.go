@@ -40,17 +40,17 @@ func (t *tx) AppendEvent(ctx context.Context, e *store.Event) error {
 	if err := events.Put(sk, encodeEvent(&w)); err != nil {
 		return err
 	}
-	byEID := t.bucket(bEventsByEID)
+	persons := t.bucket(bPersons)
 	for i, id := range w.EIDs {
 		if slices.Contains(w.EIDs[:i], id) {
 			continue
 		}
-		if err := byEID.Put(append(lenPrefixed(string(id)), sk...), []byte{}); err != nil {
+		if err := persons.Put(append(personOwned(id, tagEvent), sk...), []byte{}); err != nil {
 			return err
 		}
 	}
 	if w.Record != (store.RecordKey{}) {
-		if err := t.bucket(bEventsByRecord).Put(append(recPrefix(w.Record), sk...), []byte{}); err != nil {
+		if err := t.bucket(bRecords).Put(append(recOwned(w.Record, tagEvent), sk...), []byte{}); err != nil {
 			return err
 		}
 	}
@@ -80,9 +80,9 @@ func (t *tx) Events(ctx context.Context, f store.EventFilter) ([]store.Event, er
 	var err error
 	switch {
 	case f.EID != "":
-		err = scanIndex(t.bucket(bEventsByEID), lenPrefixed(string(f.EID)), f.AfterSeq, events, keep)
+		err = scanIndex(t.bucket(bPersons), personOwned(f.EID, tagEvent), f.AfterSeq, events, keep)
 	case f.Record != store.RecordKey{}:
-		err = scanIndex(t.bucket(bEventsByRecord), recPrefix(f.Record), f.AfterSeq, events, keep)
+		err = scanIndex(t.bucket(bRecords), recOwned(f.Record, tagEvent), f.AfterSeq, events, keep)
 	default:
 		err = scanIndex(nil, nil, f.AfterSeq, events, keep)
 	}

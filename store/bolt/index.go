@@ -117,6 +117,9 @@ func newBlockIndex() *blockIndex {
 func (ix *blockIndex) load(btx *bbolt.Tx) error {
 	c := btx.Bucket(bRecords).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if tag, _ := ownedTag(k, true); tag != 0 {
+			continue
+		}
 		h, err := decodeRecordHead(v)
 		if err != nil {
 			key, _ := parseRecKey(k)

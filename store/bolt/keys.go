@@ -14,46 +14,90 @@ import (
 // the order of (Source, LocalID) and recKey 0x00 is a prefix no other
 // record's keys share. Numbers in keys are 8 bytes big-endian, so they
 // sort numerically.
+//
+// What belongs to one record is kept beside it in bRecords, and what
+// belongs to one person beside it in bPersons, under the owner's key, a
+// NUL and a tag (owned): a resolve then rewrites one leaf for the record
+// (its version, link, link history and event index) and one for the
+// person, instead of one leaf in each of eight buckets.
 var (
-	// bMeta holds the layout version, the EID sequence, the counts and
-	// the audit chain's head.
+	// bMeta holds the layout version, the EID sequence, the record
+	// ordinal sequence, the counts and the audit chain's head.
 	bMeta = []byte("meta")
 	// bRecords: recKey → the record's current version, which starts with
-	// the record's ordinal and blocking keys: the block index (index.go)
-	// is built from them.
+	// the record's ordinal and blocking keys (the block index, index.go,
+	// is built from them); and what the record owns:
+	//	recKey 0x00 'c' EID       → a steward constraint
+	//	recKey 0x00 'e' Seq(8)    → (index of the record's events)
+	//	recKey 0x00 'h' seq(8)    → a link set, every one in order
+	//	recKey 0x00 'l'           → the active link
+	//	recKey 0x00 'v' version(4) → an earlier version
 	bRecords = []byte("records")
-	// bVersions: recKey 0x00 version(4) → an earlier version.
-	bVersions = []byte("versions")
-	// bPersons: EID → person.
+	// bPersons: EID → person; and what the person owns:
+	//	EID 0x00 'a' Seq(8)  → (index of audit entries naming the EID)
+	//	EID 0x00 'e' Seq(8)  → (index of events naming the EID)
+	//	EID 0x00 'r' recKey  → (index of the active links to the person)
+	// Events and audit entries may name any string as an EID: one with a
+	// NUL byte could meet another's index entries, so readers check the
+	// entries they find.
 	bPersons = []byte("persons")
-	// bLinks: recKey → the active link.
-	bLinks = []byte("links")
-	// bLinkHistory: recKey 0x00 seq(8) → every link ever set.
-	bLinkHistory = []byte("link_history")
-	// bPersonLinks indexes active links by person: EID 0x00 recKey → nothing.
-	bPersonLinks = []byte("person_links")
-	// bConstraints: recKey 0x00 EID → constraint.
-	bConstraints = []byte("constraints")
 	// bTasks: ID(8) → task.
 	bTasks = []byte("tasks")
-	// bEvents: Seq(8) → event.
+	// bEvents: Seq(8) → event. Appended in order: pages are filled.
 	bEvents = []byte("events")
-	// bEventsByEID: len-prefixed EID, Seq(8) → nothing.
-	bEventsByEID = []byte("events_by_eid")
-	// bEventsByRecord: recKey 0x00 Seq(8) → nothing.
-	bEventsByRecord = []byte("events_by_record")
-	// bAudit: Seq(8) → audit entry.
+	// bAudit: Seq(8) → audit entry. Appended in order: pages are filled.
 	bAudit = []byte("audit")
-	// bAuditByEID: len-prefixed EID, Seq(8) → nothing.
-	bAuditByEID = []byte("audit_by_eid")
 	// bAuditByActor: len-prefixed actor, Seq(8) → nothing.
 	bAuditByActor = []byte("audit_by_actor")
 )
 
 // buckets lists every bucket Open creates.
-var buckets = [][]byte{
-	bMeta, bRecords, bVersions, bPersons, bLinks, bLinkHistory, bPersonLinks,
-	bConstraints, bTasks, bEvents, bEventsByEID, bEventsByRecord, bAudit, bAuditByEID, bAuditByActor,
+var buckets = [][]byte{bMeta, bRecords, bPersons, bTasks, bEvents, bAudit, bAuditByActor}
+
+// appendOnly lists the buckets whose keys only ever grow: their pages are
+// filled completely instead of half (bbolt's default split).
+var appendOnly = [][]byte{bEvents, bAudit}
+
+// Tags of owned entries.
+const (
+	tagConstraint = 'c'
+	tagEvent      = 'e'
+	tagHistory    = 'h'
+	tagLink       = 'l'
+	tagVersion    = 'v'
+	tagAudit      = 'a'
+	tagRecord     = 'r'
+)
+
+// recOwned returns the prefix of a record's owned entries with a tag.
+func recOwned(k store.RecordKey, tag byte) []byte { return append(recPrefix(k), tag) }
+
+// personOwned returns the prefix of a person's owned entries with a tag.
+func personOwned(eid store.EID, tag byte) []byte {
+	b := make([]byte, 0, len(eid)+2+8+16)
+	b = append(b, eid...)
+	return append(b, 0, tag)
+}
+
+// ownedTag returns the tag of an owned entry's key in bRecords (a record
+// key has one NUL, an owned entry two or more) or bPersons (an EID has
+// none), and the key's owner part; tag 0 for the owner itself.
+func ownedTag(k []byte, inRecords bool) (tag byte, owner []byte) {
+	i := bytes.IndexByte(k, 0)
+	if inRecords && i >= 0 {
+		j := bytes.IndexByte(k[i+1:], 0)
+		if j < 0 {
+			return 0, k
+		}
+		i += 1 + j
+	}
+	if i < 0 {
+		return 0, k
+	}
+	if i+1 >= len(k) {
+		return 0xff, k[:i]
+	}
+	return k[i+1], k[:i]
 }
 
 // Keys in bMeta.

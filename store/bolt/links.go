@@ -3,22 +3,25 @@ package bolt
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 
 	"github.com/vnhealth/mpi/store"
 )
 
-// personLinkPrefix is the prefix of a person's entries in bPersonLinks.
-func personLinkPrefix(eid store.EID) []byte {
-	return append([]byte(eid), 0)
-}
+// linkKey is a record's active link in bRecords.
+func linkKey(k store.RecordKey) []byte { return recOwned(k, tagLink) }
+
+// personLinkPrefix is the prefix of a person's active-link index entries
+// in bPersons (the record key follows).
+func personLinkPrefix(eid store.EID) []byte { return personOwned(eid, tagRecord) }
 
 // Link returns the active link of a record.
 func (t *tx) Link(ctx context.Context, k store.RecordKey) (store.Link, error) {
 	if err := checkKey(k); err != nil {
 		return store.Link{}, err
 	}
-	v := t.bucket(bLinks).Get(recKey(k))
+	v := t.bucket(bRecords).Get(linkKey(k))
 	if v == nil {
 		return store.Link{}, fmt.Errorf("%w: no active link of record %s", store.ErrNotFound, k)
 	}
@@ -41,16 +44,17 @@ func (t *tx) SetLink(ctx context.Context, l store.Link) error {
 		return fmt.Errorf("%w: link of %s: unknown kind %d", store.ErrInvalid, l.Record, l.Kind)
 	}
 	rk := recKey(l.Record)
-	if t.bucket(bRecords).Get(rk) == nil {
+	recs, persons := t.bucket(bRecords), t.bucket(bPersons)
+	if recs.Get(rk) == nil {
 		return fmt.Errorf("%w: link of record %s, which does not exist", store.ErrNotFound, l.Record)
 	}
-	if t.bucket(bPersons).Get([]byte(l.EID)) == nil {
+	if persons.Get([]byte(l.EID)) == nil {
 		return fmt.Errorf("%w: link of %s to person %s, who does not exist", store.ErrNotFound, l.Record, l.EID)
 	}
-	links, pl, hist := t.bucket(bLinks), t.bucket(bPersonLinks), t.bucket(bLinkHistory)
-	if old := links.Get(rk); old != nil {
+	lk := linkKey(l.Record)
+	if old := recs.Get(lk); old != nil {
 		d := dec{b: old}
-		if err := pl.Delete(append(personLinkPrefix(store.EID(d.str())), rk...)); err != nil {
+		if err := persons.Delete(append(personLinkPrefix(store.EID(d.str())), rk...)); err != nil {
 			return err
 		}
 	} else {
@@ -58,14 +62,14 @@ func (t *tx) SetLink(ctx context.Context, l store.Link) error {
 	}
 	l.At = store.StoredTime(l.At)
 	v := encodeLink(&l)
-	seq, err := hist.NextSequence()
+	seq, err := recs.NextSequence()
 	if err != nil {
 		return err
 	}
 	for _, put := range []error{
-		links.Put(rk, v),
-		pl.Put(append(personLinkPrefix(l.EID), rk...), []byte{}),
-		hist.Put(append(recPrefix(l.Record), u64Key(seq)...), v),
+		recs.Put(lk, v),
+		persons.Put(append(personLinkPrefix(l.EID), rk...), []byte{}),
+		recs.Put(binary.BigEndian.AppendUint64(recOwned(l.Record, tagHistory), seq), v),
 	} {
 		if put != nil {
 			return put
@@ -82,17 +86,16 @@ func (t *tx) RemoveLink(ctx context.Context, k store.RecordKey) error {
 	if err := checkKey(k); err != nil {
 		return err
 	}
-	rk := recKey(k)
-	links := t.bucket(bLinks)
-	old := links.Get(rk)
+	recs, lk := t.bucket(bRecords), linkKey(k)
+	old := recs.Get(lk)
 	if old == nil {
 		return fmt.Errorf("%w: no active link of record %s", store.ErrNotFound, k)
 	}
 	d := dec{b: old}
-	if err := t.bucket(bPersonLinks).Delete(append(personLinkPrefix(store.EID(d.str())), rk...)); err != nil {
+	if err := t.bucket(bPersons).Delete(append(personLinkPrefix(store.EID(d.str())), recKey(k)...)); err != nil {
 		return err
 	}
-	if err := links.Delete(rk); err != nil {
+	if err := recs.Delete(lk); err != nil {
 		return err
 	}
 	t.change().links--
@@ -102,16 +105,16 @@ func (t *tx) RemoveLink(ctx context.Context, k store.RecordKey) error {
 // LinksTo returns the active links to a person.
 func (t *tx) LinksTo(ctx context.Context, eid store.EID) ([]store.Link, error) {
 	var out []store.Link
-	links := t.bucket(bLinks)
+	recs := t.bucket(bRecords)
 	prefix := personLinkPrefix(eid)
-	c := t.bucket(bPersonLinks).Cursor()
+	c := t.bucket(bPersons).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		rk := k[len(prefix):]
 		key, err := parseRecKey(rk)
 		if err != nil {
 			return nil, err
 		}
-		v := links.Get(rk)
+		v := recs.Get(append(append(bytes.Clone(rk), 0), tagLink))
 		if v == nil {
 			return nil, fmt.Errorf("%w: person %s indexed with record %s, which has no link", errCorrupt, eid, key)
 		}
@@ -130,8 +133,8 @@ func (t *tx) LinkHistory(ctx context.Context, k store.RecordKey) ([]store.Link, 
 		return nil, err
 	}
 	var out []store.Link
-	prefix := recPrefix(k)
-	c := t.bucket(bLinkHistory).Cursor()
+	prefix := recOwned(k, tagHistory)
+	c := t.bucket(bRecords).Cursor()
 	for key, v := c.Seek(prefix); key != nil && bytes.HasPrefix(key, prefix); key, v = c.Next() {
 		l, err := decodeLink(k, v)
 		if err != nil {
@@ -144,7 +147,7 @@ func (t *tx) LinkHistory(ctx context.Context, k store.RecordKey) ([]store.Link, 
 
 // ForEachLink calls fn with every active link in record key order.
 func (t *tx) ForEachLink(ctx context.Context, fn func(store.Link) error) error {
-	c := t.bucket(bLinks).Cursor()
+	c := t.bucket(bRecords).Cursor()
 	n := 0
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if n++; n%walkCheckEvery == 0 {
@@ -152,7 +155,11 @@ func (t *tx) ForEachLink(ctx context.Context, fn func(store.Link) error) error {
 				return err
 			}
 		}
-		key, err := parseRecKey(k)
+		tag, owner := ownedTag(k, true)
+		if tag != tagLink || len(k) != len(owner)+2 {
+			continue
+		}
+		key, err := parseRecKey(owner)
 		if err != nil {
 			return err
 		}
@@ -173,8 +180,8 @@ func (t *tx) Constraints(ctx context.Context, k store.RecordKey) ([]store.Constr
 		return nil, err
 	}
 	var out []store.Constraint
-	prefix := recPrefix(k)
-	c := t.bucket(bConstraints).Cursor()
+	prefix := recOwned(k, tagConstraint)
+	c := t.bucket(bRecords).Cursor()
 	for key, v := c.Seek(prefix); key != nil && bytes.HasPrefix(key, prefix); key, v = c.Next() {
 		cn, err := decodeConstraint(k, store.EID(key[len(prefix):]), v)
 		if err != nil {
@@ -200,7 +207,7 @@ func (t *tx) PutConstraint(ctx context.Context, c store.Constraint) error {
 		return fmt.Errorf("%w: constraint on %s: unknown kind %d", store.ErrInvalid, c.Record, c.Kind)
 	}
 	c.At = store.StoredTime(c.At)
-	return t.bucket(bConstraints).Put(append(recPrefix(c.Record), c.EID...), encodeConstraint(&c))
+	return t.bucket(bRecords).Put(append(recOwned(c.Record, tagConstraint), c.EID...), encodeConstraint(&c))
 }
 
 // DeleteConstraint removes the constraint on (k, eid).
@@ -211,8 +218,8 @@ func (t *tx) DeleteConstraint(ctx context.Context, k store.RecordKey, eid store.
 	if err := checkKey(k); err != nil {
 		return err
 	}
-	cs := t.bucket(bConstraints)
-	key := append(recPrefix(k), eid...)
+	cs := t.bucket(bRecords)
+	key := append(recOwned(k, tagConstraint), eid...)
 	if cs.Get(key) == nil {
 		return fmt.Errorf("%w: no constraint on %s and %s", store.ErrNotFound, k, eid)
 	}

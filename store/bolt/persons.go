@@ -148,6 +148,9 @@ func (t *tx) ForEachPerson(ctx context.Context, fn func(store.Person) error) err
 				return err
 			}
 		}
+		if tag, _ := ownedTag(k, false); tag != 0 {
+			continue
+		}
 		p, err := decodePerson(store.EID(k), v)
 		if err != nil {
 			return err

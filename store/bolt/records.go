@@ -50,8 +50,8 @@ func (t *tx) RecordVersions(ctx context.Context, k store.RecordKey) ([]store.Rec
 		return nil, err
 	}
 	var out []store.Record
-	prefix := recPrefix(k)
-	c := t.bucket(bVersions).Cursor()
+	prefix := recOwned(k, tagVersion)
+	c := t.bucket(bRecords).Cursor()
 	for key, v := c.Seek(prefix); key != nil && bytes.HasPrefix(key, prefix); key, v = c.Next() {
 		r, err := decodeRecord(k, v)
 		if err != nil {
@@ -62,9 +62,9 @@ func (t *tx) RecordVersions(ctx context.Context, k store.RecordKey) ([]store.Rec
 	return append(out, cur), nil
 }
 
-// versionKey is a record's key in bVersions.
+// versionKey is the key of an earlier version of a record.
 func versionKey(k store.RecordKey, version int32) []byte {
-	return binary.BigEndian.AppendUint32(recPrefix(k), uint32(version))
+	return binary.BigEndian.AppendUint32(recOwned(k, tagVersion), uint32(version))
 }
 
 // PutRecord stores r as the record's next version and re-indexes it: the
@@ -104,7 +104,7 @@ func (t *tx) PutRecord(ctx context.Context, r store.Record) error {
 		}
 		head, _ := decodeRecordHead(cur)
 		ord = head.ord
-		if err := t.bucket(bVersions).Put(versionKey(r.Key, old.Version), bytes.Clone(cur)); err != nil {
+		if err := recs.Put(versionKey(r.Key, old.Version), bytes.Clone(cur)); err != nil {
 			return err
 		}
 	}
@@ -149,7 +149,7 @@ func (t *tx) newOrd() (uint32, error) {
 // block in record key order.
 func (t *tx) Candidates(ctx context.Context, keys []uint64, perKey int) (store.CandidateSet, error) {
 	var set store.CandidateSet
-	recs, links := t.bucket(bRecords), t.bucket(bLinks)
+	recs := t.bucket(bRecords)
 	v := t.indexView()
 	seenKey := make(map[uint64]bool, len(keys))
 	var block [][]byte
@@ -171,12 +171,13 @@ func (t *tx) Candidates(ctx context.Context, keys []uint64, perKey int) (store.C
 	}
 	v.ix.mu.RUnlock()
 	seen := make(map[string]bool, len(found))
+	var lk []byte
 	for _, rk := range found {
 		if seen[string(rk)] {
 			continue
 		}
 		seen[string(rk)] = true
-		c, err := t.candidate(recs.Get(rk), links.Get(rk), rk)
+		c, err := t.candidate(recs.Get(rk), recs.Get(append(append(lk[:0], rk...), 0, tagLink)), rk)
 		if err != nil {
 			return store.CandidateSet{}, err
 		}
@@ -217,7 +218,7 @@ func (t *tx) candidate(rec, link, rk []byte) (store.Candidate, error) {
 // PersonRecords returns the active records linked to any of eids.
 func (t *tx) PersonRecords(ctx context.Context, eids []store.EID) ([]store.Candidate, error) {
 	var out []store.Candidate
-	pl, recs := t.bucket(bPersonLinks).Cursor(), t.bucket(bRecords)
+	pl, recs := t.bucket(bPersons).Cursor(), t.bucket(bRecords)
 	seen := map[store.EID]bool{}
 	for _, eid := range eids {
 		if seen[eid] {
@@ -258,6 +259,9 @@ func (t *tx) ForEachRecord(ctx context.Context, fn func(store.Record) error) err
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+		}
+		if tag, _ := ownedTag(k, true); tag != 0 {
+			continue
 		}
 		key, err := parseRecKey(k)
 		if err != nil {

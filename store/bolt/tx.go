@@ -1,8 +1,10 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"slices"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -26,7 +28,13 @@ var _ store.Tx = (*tx)(nil)
 const walkCheckEvery = 1024
 
 // bucket returns a bucket of the layout (Open checked they all exist).
-func (t *tx) bucket(name []byte) *bbolt.Bucket { return t.btx.Bucket(name) }
+func (t *tx) bucket(name []byte) *bbolt.Bucket {
+	b := t.btx.Bucket(name)
+	if t.w != nil && slices.ContainsFunc(appendOnly, func(n []byte) bool { return bytes.Equal(n, name) }) {
+		b.FillPercent = 1
+	}
+	return b
+}
 
 // writing returns ErrInvalid in a read-only transaction.
 func (t *tx) writing(op string) error {
