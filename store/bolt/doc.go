@@ -12,8 +12,11 @@
 // its key, a NUL and a tag, so that a resolve rewrites one leaf for the
 // record (its version, link, link history, event index) and one for its
 // person (the person, its link index, event and audit indexes) instead of
-// one in each of eight buckets. Events and audit entries are appended in
-// Seq order and their pages are filled completely.
+// one in each of eight buckets. Persons are keyed by the sequence number
+// their EID was made from (eidkey.go), so a new person and its entries are
+// appended at the end of the bucket instead of at the random place its
+// scrambled EID would sort. Events and audit entries are appended in Seq
+// order and their pages are filled completely.
 //
 //	records   source\0local               → current version
 //	          source\0local\0'c' EID       → constraint
@@ -21,10 +24,10 @@
 //	          source\0local\0'h' seq(8)    → every link set, in order
 //	          source\0local\0'l'           → active link
 //	          source\0local\0'v' ver(4)    → earlier versions
-//	persons   EID                          → person
-//	          EID\0'a' Seq(8)               → (audit entries naming it)
-//	          EID\0'e' Seq(8)               → (events naming it)
-//	          EID\0'r' source\0local        → (active links to it)
+//	persons   seq(8)                       → person (seq: its EID's number)
+//	          seq(8)'a' Seq(8)             → (audit entries naming it)
+//	          seq(8)'e' Seq(8)             → (events naming it)
+//	          seq(8)'r' source\0local      → (active links to it)
 //	tasks     ID(8)                        → task
 //	events    Seq(8)                       → event
 //	audit     Seq(8)                       → audit entry

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -226,6 +227,38 @@ func TestIndexVersions(t *testing.T) {
 			return nil
 		}); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestEIDSeqRoundTrip: the sequence number read back from an EID is the
+// one store.EIDFromSeq made it from, and strings that are not canonical
+// EIDs have none.
+func TestEIDSeqRoundTrip(t *testing.T) {
+	t.Parallel()
+	seqs := []uint64{0, 1, 2, 30, 31, 961, 1 << 20, 123_456_789, store.MaxEIDSeq - 1, store.MaxEIDSeq}
+	for i := range uint64(2000) {
+		seqs = append(seqs, i*424_242_427%(store.MaxEIDSeq+1))
+	}
+	for _, seq := range seqs {
+		e, err := store.EIDFromSeq(seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := seqOfEID(e); !ok || got != seq {
+			t.Errorf("seqOfEID(%s) = %d, %v; want %d", e, got, ok, seq)
+		}
+		if k := personBase(e); len(k) != 8 || !isPersonKey(k) {
+			t.Errorf("personBase(%s) = %x: not a person key", e, k)
+		}
+	}
+	e, _ := store.EIDFromSeq(77)
+	for _, s := range []string{"", "X", strings.ToLower(string(e)), string(e[:8]) + "Z", string(e) + "0", "0000000A\x00"} {
+		if _, ok := seqOfEID(store.EID(s)); ok {
+			t.Errorf("seqOfEID(%q): ok for a string that is not a canonical EID", s)
+		}
+		if k := personBase(store.EID(s)); isPersonKey(k) || k[0] != 0xFF {
+			t.Errorf("personBase(%q) = %x", s, k)
 		}
 	}
 }

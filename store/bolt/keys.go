@@ -33,13 +33,15 @@ var (
 	//	recKey 0x00 'l'           → the active link
 	//	recKey 0x00 'v' version(4) → an earlier version
 	bRecords = []byte("records")
-	// bPersons: EID → person; and what the person owns:
-	//	EID 0x00 'a' Seq(8)  → (index of audit entries naming the EID)
-	//	EID 0x00 'e' Seq(8)  → (index of events naming the EID)
-	//	EID 0x00 'r' recKey  → (index of the active links to the person)
-	// Events and audit entries may name any string as an EID: one with a
-	// NUL byte could meet another's index entries, so readers check the
-	// entries they find.
+	// bPersons: seq(8) → person, keyed by the sequence number of its EID
+	// (eidkey.go); and what the person owns:
+	//	seq(8) 'a' Seq(8)  → (index of audit entries naming the EID)
+	//	seq(8) 'e' Seq(8)  → (index of events naming the EID)
+	//	seq(8) 'r' recKey  → (index of the active links to the person)
+	// Events and audit entries may name any string as an EID: one that is
+	// not a canonical EID is indexed under 0xFF, the string and a NUL
+	// instead of seq(8). One with a NUL byte could meet another's index
+	// entries, so readers check the entries they find.
 	bPersons = []byte("persons")
 	// bTasks: ID(8) → task.
 	bTasks = []byte("tasks")
@@ -73,27 +75,21 @@ const (
 func recOwned(k store.RecordKey, tag byte) []byte { return append(recPrefix(k), tag) }
 
 // personOwned returns the prefix of a person's owned entries with a tag.
-func personOwned(eid store.EID, tag byte) []byte {
-	b := make([]byte, 0, len(eid)+2+8+16)
-	b = append(b, eid...)
-	return append(b, 0, tag)
-}
+func personOwned(eid store.EID, tag byte) []byte { return append(personBase(eid), tag) }
 
-// ownedTag returns the tag of an owned entry's key in bRecords (a record
-// key has one NUL, an owned entry two or more) or bPersons (an EID has
-// none), and the key's owner part; tag 0 for the owner itself.
-func ownedTag(k []byte, inRecords bool) (tag byte, owner []byte) {
+// ownedTag returns the tag of a key in bRecords (a record key has one
+// NUL, an owned entry two or more) and the key's owner part; tag 0 for a
+// record itself.
+func ownedTag(k []byte) (tag byte, owner []byte) {
 	i := bytes.IndexByte(k, 0)
-	if inRecords && i >= 0 {
-		j := bytes.IndexByte(k[i+1:], 0)
-		if j < 0 {
-			return 0, k
-		}
-		i += 1 + j
-	}
 	if i < 0 {
 		return 0, k
 	}
+	j := bytes.IndexByte(k[i+1:], 0)
+	if j < 0 {
+		return 0, k
+	}
+	i += 1 + j
 	if i+1 >= len(k) {
 		return 0xff, k[:i]
 	}

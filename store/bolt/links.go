@@ -48,7 +48,7 @@ func (t *tx) SetLink(ctx context.Context, l store.Link) error {
 	if recs.Get(rk) == nil {
 		return fmt.Errorf("%w: link of record %s, which does not exist", store.ErrNotFound, l.Record)
 	}
-	if persons.Get([]byte(l.EID)) == nil {
+	if persons.Get(personBase(l.EID)) == nil {
 		return fmt.Errorf("%w: link of %s to person %s, who does not exist", store.ErrNotFound, l.Record, l.EID)
 	}
 	lk := linkKey(l.Record)
@@ -155,7 +155,7 @@ func (t *tx) ForEachLink(ctx context.Context, fn func(store.Link) error) error {
 				return err
 			}
 		}
-		tag, owner := ownedTag(k, true)
+		tag, owner := ownedTag(k)
 		if tag != tagLink || len(k) != len(owner)+2 {
 			continue
 		}

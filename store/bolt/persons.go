@@ -2,7 +2,10 @@ package bolt
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	bbolt "go.etcd.io/bbolt"
@@ -91,7 +94,7 @@ func (t *tx) NewEID(ctx context.Context) (store.EID, error) {
 
 // Person returns a person by EID, merged ones included.
 func (t *tx) Person(ctx context.Context, eid store.EID) (store.Person, error) {
-	v := t.bucket(bPersons).Get([]byte(eid))
+	v := t.bucket(bPersons).Get(personBase(eid))
 	if v == nil {
 		return store.Person{}, fmt.Errorf("%w: person %s", store.ErrNotFound, eid)
 	}
@@ -115,7 +118,7 @@ func (t *tx) PutPerson(ctx context.Context, p store.Person) error {
 		}
 	}
 	persons := t.bucket(bPersons)
-	key := []byte(p.EID)
+	key := personBase(p.EID)
 	c := t.change()
 	if v := persons.Get(key); v == nil {
 		if p.Version != 1 {
@@ -138,20 +141,41 @@ func (t *tx) PutPerson(ctx context.Context, p store.Person) error {
 	return persons.Put(key, encodePerson(&p))
 }
 
-// ForEachPerson calls fn with every person in EID order.
+// ForEachPerson calls fn with every person in EID order. Persons are
+// stored in sequence order (eidkey.go), so the walk lists their EIDs
+// first (about 24 bytes each) and sorts them.
 func (t *tx) ForEachPerson(ctx context.Context, fn func(store.Person) error) error {
+	type entry struct {
+		eid store.EID
+		key [8]byte
+	}
+	var all []entry
 	c := t.bucket(bPersons).Cursor()
 	n := 0
-	for k, v := c.First(); k != nil; k, v = c.Next() {
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		if n++; n%walkCheckEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		if tag, _ := ownedTag(k, false); tag != 0 {
+		if !isPersonKey(k) {
 			continue
 		}
-		p, err := decodePerson(store.EID(k), v)
+		eid, err := store.EIDFromSeq(binary.BigEndian.Uint64(k))
+		if err != nil {
+			return fmt.Errorf("%w: person key %x", errCorrupt, k)
+		}
+		all = append(all, entry{eid: eid, key: [8]byte(k)})
+	}
+	slices.SortFunc(all, func(a, b entry) int { return strings.Compare(string(a.eid), string(b.eid)) })
+	persons := t.bucket(bPersons)
+	for i, e := range all {
+		if i%walkCheckEvery == walkCheckEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		p, err := decodePerson(e.eid, persons.Get(e.key[:]))
 		if err != nil {
 			return err
 		}
