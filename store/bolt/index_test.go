@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -261,4 +262,86 @@ func TestEIDSeqRoundTrip(t *testing.T) {
 			t.Errorf("personBase(%q) = %x", s, k)
 		}
 	}
+}
+
+// TestIndexConcurrent: while writers add, move and retract records (some
+// of their transactions rolling back), every View finds under each key
+// exactly the active records its snapshot holds with that key.
+func TestIndexConcurrent(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTest(t, Options{})
+	const writers, readers, rounds, ids, hashes = 4, 3, 40, 24, 5
+	errRollback := errors.New("rollback")
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for w := range writers {
+		wg.Go(func() {
+			for r := range rounds {
+				err := s.Update(ctx, func(tx store.Tx) error {
+					for j := range 3 {
+						n := (w*7 + r*5 + j*11) % ids
+						var keys []uint64
+						if (r+j)%4 != 0 {
+							keys = []uint64{uint64(1 + (n+r)%hashes), uint64(1 + (n+r+j+1)%hashes)}
+						}
+						if err := putKeys(ctx, tx, fmt.Sprint(n), keys...); err != nil {
+							return err
+						}
+					}
+					if r%5 == 4 {
+						return errRollback
+					}
+					return nil
+				})
+				if err != nil && !errors.Is(err, errRollback) {
+					t.Errorf("writer %d: %v", w, err)
+				}
+			}
+		})
+	}
+	var rwg sync.WaitGroup
+	for range readers {
+		rwg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				err := s.View(ctx, func(tx store.Tx) error {
+					want := map[uint64][]string{}
+					if err := tx.ForEachRecord(ctx, func(r store.Record) error {
+						if r.Status == store.RecordActive {
+							for _, h := range slices.Compact(slices.Sorted(slices.Values(r.Keys))) {
+								want[h] = append(want[h], r.Key.String())
+							}
+						}
+						return nil
+					}); err != nil {
+						return err
+					}
+					for h := uint64(1); h <= hashes; h++ {
+						got, _, err := findKeys(ctx, tx, 0, h)
+						if err != nil {
+							return err
+						}
+						slices.Sort(got)
+						slices.Sort(want[h])
+						if !slices.Equal(got, want[h]) {
+							return fmt.Errorf("key %d: candidates %v, snapshot holds %v", h, got, want[h])
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	rwg.Wait()
 }
