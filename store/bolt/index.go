@@ -37,7 +37,7 @@ type blockIndex struct {
 	mu      sync.RWMutex
 	arena   []byte              // record keys (recKey), back to back
 	spans   []span              // ordinal → its record key in arena
-	settled map[uint64][]uint32 // hash → ordinals, seen by every reader
+	settled postings            // hash → ordinals, seen by every reader
 	pending map[uint64][]change // hash → committed changes, oldest first
 	queue   []published         // commits with pending changes, oldest first
 
@@ -107,7 +107,7 @@ func apply(s []uint32, ord uint32, del bool) []uint32 {
 
 func newBlockIndex() *blockIndex {
 	return &blockIndex{
-		settled: make(map[uint64][]uint32),
+		settled: newPostings(),
 		pending: make(map[uint64][]change),
 		readers: make(map[uint64]int),
 	}
@@ -116,8 +116,9 @@ func newBlockIndex() *blockIndex {
 // load builds the index from the records bucket of a snapshot.
 func (ix *blockIndex) load(btx *bbolt.Tx) error {
 	c := btx.Bucket(bRecords).Cursor()
+	var hashes []uint64
 	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if tag, _ := ownedTag(k, true); tag != 0 {
+		if tag, _ := ownedTag(k); tag != 0 {
 			continue
 		}
 		h, err := decodeRecordHead(v)
@@ -129,10 +130,13 @@ func (ix *blockIndex) load(btx *bbolt.Tx) error {
 			continue
 		}
 		ix.setKey(h.ord, k)
-		d := dec{b: h.keys}
-		for d.more() {
-			hash := d.u64()
-			ix.settled[hash] = apply(ix.settled[hash], h.ord, false)
+		hashes = hashes[:0]
+		for d := (dec{b: h.keys}); d.more(); {
+			hashes = append(hashes, d.u64())
+		}
+		slices.Sort(hashes)
+		for _, hash := range slices.Compact(hashes) {
+			ix.settled.add(hash, h.ord, true)
 		}
 	}
 	ix.committed = uint64(btx.ID())
@@ -232,15 +236,9 @@ func (ix *blockIndex) committedAt(id uint64) {
 		p := ix.queue[n]
 		for _, h := range p.hashes {
 			cs := ix.pending[h]
-			s := ix.settled[h]
 			i := 0
 			for ; i < len(cs) && cs[i].tx <= p.tx; i++ {
-				s = apply(s, cs[i].ord, cs[i].del)
-			}
-			if len(s) == 0 {
-				delete(ix.settled, h)
-			} else {
-				ix.settled[h] = s
+				ix.settled.apply(h, cs[i].ord, cs[i].del)
 			}
 			if i == len(cs) {
 				delete(ix.pending, h)
@@ -264,16 +262,15 @@ type view struct {
 // are more than perKey (> 0) of them. ix.mu is held for reading.
 func (v view) lookup(h uint64, perKey int, buf []uint32) (keys [][]byte, capped bool, _ []uint32) {
 	ix := v.ix
-	base := ix.settled[h]
 	cs := ix.pending[h]
 	var ops []op
 	if v.ov != nil {
 		ops = v.ov.ops[h]
 	}
-	if perKey > 0 && len(cs) == 0 && len(ops) == 0 && len(base) > perKey {
+	if perKey > 0 && len(cs) == 0 && len(ops) == 0 && ix.settled.size(h) > perKey {
 		return nil, true, buf
 	}
-	ords := append(buf[:0], base...)
+	ords := ix.settled.appendTo(buf[:0], h)
 	for _, c := range cs {
 		if v.ov != nil || c.tx <= v.snap {
 			ords = apply(ords, c.ord, c.del)
