@@ -22,9 +22,8 @@ func (s *Store) Audit(ctx context.Context, entries ...*store.AuditEntry) error {
 	}
 	return translate(s.commit.do(func(w *wtx) error {
 		btx := w.btx
-		meta, audit := btx.Bucket(bMeta), btx.Bucket(bAudit)
+		meta, audit := btx.Bucket(bMeta), bucket(btx, bAudit)
 		byEID, byActor := btx.Bucket(bPersons), btx.Bucket(bAuditByActor)
-		audit.FillPercent = 1
 		prev := bytes.Clone(meta.Get(mAuditHead))
 		for _, e := range entries {
 			seq, err := audit.NextSequence()

@@ -18,7 +18,7 @@ import (
 // layoutVersion is the version of the file layout (buckets, keys, value
 // encodings) this package reads and writes. A file with another version
 // is refused: it needs a migration, not a guess.
-const layoutVersion = 4
+const layoutVersion = 5
 
 // ErrLayout: the file was written with a layout this build does not read,
 // or is not an MPI store at all.

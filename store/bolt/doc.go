@@ -16,13 +16,14 @@
 // their EID was made from (eidkey.go), so a new person and its entries are
 // appended at the end of the bucket instead of at the random place its
 // scrambled EID would sort. Events and audit entries are appended in Seq
-// order and their pages are filled completely.
+// order and their pages are filled completely; records' to 90% (keys.go,
+// fill).
 //
 //	records   source\0local               → current version
+//	          source\0local\0 0x01         → active link (right after the record)
 //	          source\0local\0'c' EID       → constraint
 //	          source\0local\0'e' Seq(8)    → (events of the record)
 //	          source\0local\0'h' seq(8)    → every link set, in order
-//	          source\0local\0'l'           → active link
 //	          source\0local\0'v' ver(4)    → earlier versions
 //	persons   seq(8)                       → person (seq: its EID's number)
 //	          seq(8)'a' Seq(8)             → (audit entries naming it)

@@ -115,6 +115,18 @@ func newBlockIndex() *blockIndex {
 
 // load builds the index from the records bucket of a snapshot.
 func (ix *blockIndex) load(btx *bbolt.Tx) error {
+	// About 2.5 distinct keys per record: sized at once, the map is not
+	// rehashed as it grows.
+	var n counters
+	if v := btx.Bucket(bMeta).Get(mCounts); v != nil {
+		d := dec{b: v}
+		for _, f := range n.fields() {
+			*f = d.varint()
+		}
+	}
+	if len(ix.settled.m) == 0 && n.activeRecords > 0 {
+		ix.settled.m = make(map[uint64]plist, n.activeRecords*5/2)
+	}
 	c := btx.Bucket(bRecords).Cursor()
 	var hashes []uint64
 	for k, v := c.First(); k != nil; k, v = c.Next() {

@@ -171,13 +171,21 @@ func (t *tx) Candidates(ctx context.Context, keys []uint64, perKey int) (store.C
 	}
 	v.ix.mu.RUnlock()
 	seen := make(map[string]bool, len(found))
-	var lk []byte
+	cur := recs.Cursor()
 	for _, rk := range found {
 		if seen[string(rk)] {
 			continue
 		}
 		seen[string(rk)] = true
-		c, err := t.candidate(recs.Get(rk), recs.Get(append(append(lk[:0], rk...), 0, tagLink)), rk)
+		// The record, then its link: the next key, rk 0x00 tagLink.
+		var rec, link []byte
+		if k, v := cur.Seek(rk); bytes.Equal(k, rk) {
+			rec = v
+			if k, v := cur.Next(); len(k) == len(rk)+2 && k[len(rk)] == 0 && k[len(rk)+1] == tagLink && bytes.HasPrefix(k, rk) {
+				link = v
+			}
+		}
+		c, err := t.candidate(rec, link, rk)
 		if err != nil {
 			return store.CandidateSet{}, err
 		}
@@ -260,7 +268,7 @@ func (t *tx) ForEachRecord(ctx context.Context, fn func(store.Record) error) err
 				return err
 			}
 		}
-		if tag, _ := ownedTag(k, true); tag != 0 {
+		if tag, _ := ownedTag(k); tag != 0 {
 			continue
 		}
 		key, err := parseRecKey(k)

@@ -1,10 +1,8 @@
 package bolt
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"slices"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -28,13 +26,7 @@ var _ store.Tx = (*tx)(nil)
 const walkCheckEvery = 1024
 
 // bucket returns a bucket of the layout (Open checked they all exist).
-func (t *tx) bucket(name []byte) *bbolt.Bucket {
-	b := t.btx.Bucket(name)
-	if t.w != nil && slices.ContainsFunc(appendOnly, func(n []byte) bool { return bytes.Equal(n, name) }) {
-		b.FillPercent = 1
-	}
-	return b
-}
+func (t *tx) bucket(name []byte) *bbolt.Bucket { return bucket(t.btx, name) }
 
 // writing returns ErrInvalid in a read-only transaction.
 func (t *tx) writing(op string) error {
