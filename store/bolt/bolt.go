@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -35,7 +36,8 @@ type Options struct {
 	LockTimeout time.Duration
 	// MmapSize is the initial size of the memory map in bytes (the file
 	// does not grow to it). Until the file outgrows it, readers such as a
-	// long Backup never make a writer wait; zero means 256 MiB.
+	// long Backup never make a writer wait; zero means twice the size
+	// of the file, at least 256 MiB.
 	MmapSize int
 }
 
@@ -61,7 +63,12 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	mmap := opt.MmapSize
 	if mmap == 0 {
+		// Twice the file: bbolt remaps (waiting for every reader to
+		// finish) each time the file outgrows the map.
 		mmap = 256 << 20
+		if fi, err := os.Stat(path); err == nil {
+			mmap = max(mmap, int(2*fi.Size()))
+		}
 	}
 	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
 		Timeout:         timeout,
