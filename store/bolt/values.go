@@ -81,15 +81,23 @@ func decodeRecord(k store.RecordKey, v []byte) (store.Record, error) {
 			r.Keys[i] = binary.BigEndian.Uint64(h.keys[8*i:])
 		}
 	}
+	// The hash and the fields of Raw share one allocation: a store
+	// returns some hundred records per resolve or search.
 	d := h.rest
 	r.Version = int32(d.varint())
-	r.Hash = d.str()
+	all, base := string(d.b), len(d.b)
+	str := func() string {
+		v := d.span()
+		off := base - len(d.b) - len(v)
+		return all[off : off+len(v)]
+	}
+	r.Hash = str()
 	r.Received = d.time()
 	for _, f := range rawFields(&r.Raw) {
 		if !d.more() {
 			break
 		}
-		*f = d.str()
+		*f = str()
 	}
 	return r, d.err("record " + k.String())
 }
