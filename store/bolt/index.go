@@ -93,14 +93,15 @@ func (o *overlay) setKey(ord uint32, rk []byte) {
 	o.keys[ord] = bytes.Clone(rk)
 }
 
-// apply adds ord to s or removes it.
+// apply adds ord to s or removes it. A change never adds an ordinal
+// already listed (PutRecord adds only the keys the record did not have),
+// so an addition is an append, whatever the length of the block.
 func apply(s []uint32, ord uint32, del bool) []uint32 {
-	i := slices.Index(s, ord)
-	switch {
-	case del && i >= 0:
-		return slices.Delete(s, i, i+1)
-	case !del && i < 0:
+	if !del {
 		return append(s, ord)
+	}
+	if i := slices.Index(s, ord); i >= 0 {
+		return slices.Delete(s, i, i+1)
 	}
 	return s
 }

@@ -120,11 +120,12 @@ func (p *postings) remove(h uint64, ord uint32) {
 	p.m[h] = l
 }
 
-// apply makes a change.
+// apply makes a change; as in the index's changes, an added ordinal is
+// never listed already.
 func (p *postings) apply(h uint64, ord uint32, del bool) {
 	if del {
 		p.remove(h, ord)
 	} else {
-		p.add(h, ord, false)
+		p.add(h, ord, true)
 	}
 }

@@ -109,16 +109,18 @@ func (t *tx) PutRecord(ctx context.Context, r store.Record) error {
 		}
 	}
 	wasActive, isActive := cur != nil && old.Status == store.RecordActive, r.Status == store.RecordActive
+	// The index drops the keys the record loses and adds those it gains,
+	// each once (a record may carry a key twice).
 	if wasActive {
-		for _, h := range old.Keys {
-			if !isActive || !slices.Contains(r.Keys, h) {
+		for i, h := range old.Keys {
+			if !slices.Contains(old.Keys[:i], h) && (!isActive || !slices.Contains(r.Keys, h)) {
 				t.w.ov.add(h, ord, true)
 			}
 		}
 	}
 	if isActive {
-		for _, h := range r.Keys {
-			if !wasActive || !slices.Contains(old.Keys, h) {
+		for i, h := range r.Keys {
+			if !slices.Contains(r.Keys[:i], h) && (!wasActive || !slices.Contains(old.Keys, h)) {
 				t.w.ov.add(h, ord, false)
 			}
 		}
