@@ -42,11 +42,12 @@
 // new record about nine B+tree leaves scattered over the file, one per
 // key, plus their branch pages — rewritten and synced at every commit,
 // the bulk of what a resolve wrote. In memory (postings.go: no pointers,
-// so the garbage collector never scans it) it costs about 160 bytes per
-// record, and opening a store reads every record once. For example, a record BV01/42 with ordinal 7 keyed by hashes
-// 0x9e37… and 0xfff1… is listed under both; its next version drops the
-// keys it no longer has and adds its new ones, and a retracted version is
-// listed under none. Candidates reads the index (a key with more than
+// so the garbage collector never scans it) it costs about 165 bytes per
+// record, and opening a store reads every record once: 165 MB and 3 s for
+// a million records. For example, a record BV01/42 with ordinal 7 keyed
+// by hashes 0x9e37… and 0xfff1… is listed under both; its next version
+// drops the keys it no longer has and adds its new ones, and a retracted
+// version is listed under none. Candidates reads the index (a key with more than
 // perKey records is counted as capped without listing them), then each
 // record and its link from the file. A View sees the index as of its
 // snapshot and a write transaction sees its own changes, which the index
@@ -60,28 +61,49 @@
 //
 // bbolt runs one write transaction at a time, so Update is serializable
 // by construction: the concurrent resolves of one new person cannot both
-// see no candidate. Every commit costs an fsync, which bounds a store
-// that commits one transaction at a time to a few hundred writes per
-// second. Update therefore uses group commit (commit.go): writers that
+// see no candidate. Every commit costs two fsyncs, which bound a store
+// that commits one transaction at a time to a few thousand small writes
+// per second at best. Update therefore uses group commit (commit.go): writers that
 // arrive while a commit is in progress run together, one after the
 // other, in the next transaction, with one fsync; a writer that finds no
-// commit in progress runs at once. BenchmarkUpdateConcurrent compared
-// the ways of committing (time per Update, fsync on, on the shared 2-core
-// development VM, whose fsync takes 0.4 to 3 ms; two runs, layout 1):
+// commit in progress runs at once. BenchmarkUpdateConcurrent compares it
+// with one transaction per call (time per Update, fsync on, shared 2-core
+// development VM; layout 1 was the same within noise):
 //
-//	writers                     1            4            64
-//	single (bbolt DB.Update)    2.6–2.9 ms   2.2–2.7 ms   0.9–3.3 ms
-//	batch  (bbolt DB.Batch)     14–15 ms     3.3–4.0 ms   0.22–0.27 ms
-//	group  (this package)       2.9–3.0 ms   1.0–1.2 ms   0.03–0.14 ms
+//	writers                     1         64
+//	single (one tx per call)    0.31 ms   0.34 ms
+//	group  (this package)       0.38 ms   0.014 ms
 //
-// One transaction per call caps the store at one fsync per write;
-// DB.Batch groups writers but makes a lone writer wait for its 10 ms
-// timer; group commit is as fast as a plain Update for one writer and
-// groups the rest, so it is the only mode (the benchmark keeps "single"
-// for comparison). BenchmarkResolve puts a figure
-// on the workflow's transaction (candidates by 8 keys, about 370 found,
-// a record, a link, an event) on a store of 20,000 records: 6.5–7.4 ms
-// for one writer, 3.0 ms per resolve with 16 at once.
+// What a commit costs is the pages it writes: bbolt rewrites every page a
+// transaction dirtied, each leaf with the branch pages above it, with one
+// pwrite per page (about 25 µs on this VM) and two fdatasyncs, and a
+// random page costs about 50 µs more to sync than a page appended at the
+// end of the file. Layout 1 wrote 41 pages per resolve of the workflow
+// (its records, links, events, persons and nine blocking-key leaves in
+// sixteen buckets); layout 5 writes 7 (measured with 16 concurrent
+// resolves on a store of 124,000 records): the block index is in memory,
+// a record's and a person's entries share their leaves, and new persons,
+// events and audit entries are appended. Not done: bbolt's NoFreelistSync,
+// which saves the freelist page or two per commit but makes every Open
+// scan the whole file (0.5 s warm and 11 s cold for a 400 MB file).
+//
+// BenchmarkResolve (candidates by 8 keys, about 400 found, a record, a
+// link, an event; 20,000 records) went from 2.8 to 1.2 ms for one writer
+// and from 1.7 to 0.96 ms per resolve with 16 at once. End to end (mpictl
+// load of 3,000 new records on a store imported from mpictl gen
+// --persons 50000 --seed 7, 124,000 records; the same api build):
+//
+//	workers   layout 1                    layout 5
+//	1          296/s  p50 3.1  p99 8.6 ms  853/s  p50 1.1  p99 2.2 ms
+//	4          436/s  p50 8.8  p99 20 ms   1474/s p50 2.5  p99 7.1 ms
+//	16         517/s  p50 31   p99 46 ms   2062/s p50 7.4  p99 24 ms
+//	64         723/s  p50 89   p99 120 ms  2891/s p50 21   p99 40 ms
+//
+// On a store of a million records a resolve scores about 100 candidates
+// instead of 16, inside the write transaction, and the store reaches about
+// 500/s alone and 830/s with 16 workers: the writer's CPU, not the disk,
+// is the limit there (the workflow scores while it holds bbolt's one
+// write transaction).
 //
 // A function that fails inside a group runs again alone, and the others
 // run again without it, so fn may run more than once (store.Store allows
