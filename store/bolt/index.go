@@ -271,9 +271,16 @@ type view struct {
 	ov   *overlay
 }
 
-// lookup returns the record keys under h, sorted, or capped when there
-// are more than perKey (> 0) of them. ix.mu is held for reading.
-func (v view) lookup(h uint64, perKey int, buf []uint32) (keys [][]byte, capped bool, _ []uint32) {
+// hit is a record the index lists under a key.
+type hit struct {
+	ord uint32
+	rk  []byte
+}
+
+// lookup appends to dst the records under h, in record key order, or
+// reports capped when there are more than perKey (> 0) of them. buf is
+// scratch space, returned for reuse. ix.mu is held for reading.
+func (v view) lookup(dst []hit, h uint64, perKey int, buf []uint32) (_ []hit, capped bool, _ []uint32) {
 	ix := v.ix
 	cs := ix.pending[h]
 	var ops []op
@@ -281,7 +288,7 @@ func (v view) lookup(h uint64, perKey int, buf []uint32) (keys [][]byte, capped 
 		ops = v.ov.ops[h]
 	}
 	if perKey > 0 && len(cs) == 0 && len(ops) == 0 && ix.settled.size(h) > perKey {
-		return nil, true, buf
+		return dst, true, buf
 	}
 	ords := ix.settled.appendTo(buf[:0], h)
 	for _, c := range cs {
@@ -293,22 +300,22 @@ func (v view) lookup(h uint64, perKey int, buf []uint32) (keys [][]byte, capped 
 		ords = apply(ords, o.ord, o.del)
 	}
 	if perKey > 0 && len(ords) > perKey {
-		return nil, true, ords
+		return dst, true, ords
 	}
-	keys = make([][]byte, 0, len(ords))
+	start := len(dst)
 	for _, ord := range ords {
 		if rk, ok := v.ov.key(ord); ok {
-			keys = append(keys, rk)
+			dst = append(dst, hit{ord, rk})
 			continue
 		}
 		if int(ord) < len(ix.spans) {
 			if sp := ix.spans[ord]; sp.end > sp.off {
-				keys = append(keys, ix.arena[sp.off:sp.end:sp.end])
+				dst = append(dst, hit{ord, ix.arena[sp.off:sp.end:sp.end]})
 			}
 		}
 	}
-	slices.SortFunc(keys, bytes.Compare)
-	return keys, false, ords
+	slices.SortFunc(dst[start:], func(a, b hit) int { return bytes.Compare(a.rk, b.rk) })
+	return dst, false, ords
 }
 
 // key returns the record key of an ordinal the overlay handed out.

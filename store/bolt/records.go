@@ -154,31 +154,31 @@ func (t *tx) Candidates(ctx context.Context, keys []uint64, perKey int) (store.C
 	recs := t.bucket(bRecords)
 	v := t.indexView()
 	seenKey := make(map[uint64]bool, len(keys))
-	var block [][]byte
+	var hits []hit
 	var buf []uint32
 	v.ix.mu.RLock()
-	var found [][]byte
 	for _, h := range keys {
 		if seenKey[h] {
 			continue
 		}
 		seenKey[h] = true
 		var capped bool
-		block, capped, buf = v.lookup(h, perKey, buf)
-		if capped {
+		if hits, capped, buf = v.lookup(hits, h, perKey, buf); capped {
 			set.Capped++
-			continue
 		}
-		found = append(found, block...)
 	}
 	v.ix.mu.RUnlock()
-	seen := make(map[string]bool, len(found))
+	seen := make(map[uint32]bool, len(hits))
+	if len(hits) > 0 {
+		set.Candidates = make([]store.Candidate, 0, len(hits))
+	}
 	cur := recs.Cursor()
-	for _, rk := range found {
-		if seen[string(rk)] {
+	for _, hit := range hits {
+		if seen[hit.ord] {
 			continue
 		}
-		seen[string(rk)] = true
+		seen[hit.ord] = true
+		rk := hit.rk
 		// The record, then its link: the next key, rk 0x00 tagLink.
 		var rec, link []byte
 		if k, v := cur.Seek(rk); bytes.Equal(k, rk) {
