@@ -40,27 +40,39 @@ var eidMulInv = func() uint64 {
 	return uint64(x1)
 }()
 
+// eidAlphabet is store/eid.go's: EIDs in canonical form use its symbols.
+const eidAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXY"
+
 // eidSymbol maps the canonical alphabet to symbol values (-1 elsewhere).
 var eidSymbol = func() (t [256]int8) {
-	const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXY"
 	for i := range t {
 		t[i] = -1
 	}
-	for i := range len(alphabet) {
-		t[alphabet[i]] = int8(i)
+	for i := range len(eidAlphabet) {
+		t[eidAlphabet[i]] = int8(i)
 	}
 	return t
 }()
 
-// seqOfEID returns the sequence number a canonical EID was made from; ok is
-// false for any other string.
+// seqOfEID returns the sequence number a canonical EID was made from; ok
+// is false for any other string (as store.EID.Valid, without allocating:
+// it runs for every person a transaction reads or writes).
 func seqOfEID(e store.EID) (seq uint64, ok bool) {
-	if len(e) != 9 || !e.Valid() {
+	if len(e) != 9 {
 		return 0, false
 	}
 	var x uint64
+	sum := 0
 	for i := range 8 {
-		x = x*eidBase + uint64(eidSymbol[e[i]])
+		v := eidSymbol[e[i]]
+		if v < 0 {
+			return 0, false
+		}
+		x = x*eidBase + uint64(v)
+		sum += (i + 1) * int(v)
+	}
+	if e[8] != eidAlphabet[sum%eidBase] {
+		return 0, false
 	}
 	x = (x + eidSpace - eidAdd) % eidSpace
 	hi, lo := bits.Mul64(x, eidMulInv)

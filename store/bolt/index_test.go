@@ -249,6 +249,14 @@ func TestEIDSeqRoundTrip(t *testing.T) {
 		if got, ok := seqOfEID(e); !ok || got != seq {
 			t.Errorf("seqOfEID(%s) = %d, %v; want %d", e, got, ok, seq)
 		}
+		// Every other string of nine symbols with the same first eight is
+		// not an EID (the check symbol is wrong).
+		for c := range len(eidAlphabet) {
+			other := store.EID(string(e[:8]) + eidAlphabet[c:c+1])
+			if _, ok := seqOfEID(other); ok != other.Valid() {
+				t.Errorf("seqOfEID(%s): ok %v, store says valid %v", other, ok, other.Valid())
+			}
+		}
 		if k := personBase(e); len(k) != 8 || !isPersonKey(k) {
 			t.Errorf("personBase(%s) = %x: not a person key", e, k)
 		}
