@@ -99,6 +99,11 @@ type Tx interface {
 	// Person returns a person by EID, merged-away ones included (Status
 	// PersonMerged, MergedInto set); it does not follow redirects.
 	Person(ctx context.Context, eid EID) (Person, error)
+	// PersonHead returns what a cache of persons checks before using
+	// what it holds — status, redirect and version, without the golden
+	// record — by EID, merged-away persons included (it does not follow
+	// redirects). ErrNotFound when there is no such person.
+	PersonHead(ctx context.Context, eid EID) (PersonHead, error)
 	// PutPerson creates or replaces a person. p.Version must be the
 	// stored version + 1 (1 for a new person), else ErrConflict.
 	PutPerson(ctx context.Context, p Person) error
@@ -226,6 +231,22 @@ type Person struct {
 	Version int64
 	Created time.Time
 	Updated time.Time
+}
+
+// PersonHead is the small part of a Person that says whether what a cache
+// holds for it is current: a view cached under EID@Version is current as
+// long as the person is at that version (every change to the person, its
+// golden record or its links raises Version; a merge raises the loser's).
+type PersonHead struct {
+	EID        EID
+	Status     PersonStatus
+	MergedInto EID
+	Version    int64
+}
+
+// Head returns p's PersonHead.
+func (p *Person) Head() PersonHead {
+	return PersonHead{EID: p.EID, Status: p.Status, MergedInto: p.MergedInto, Version: p.Version}
 }
 
 // Golden is a person's best-known demographics, each field with the record

@@ -101,6 +101,16 @@ func (t *tx) Person(ctx context.Context, eid store.EID) (store.Person, error) {
 	return decodePerson(eid, v)
 }
 
+// PersonHead returns a person's status, redirect and version without
+// decoding its golden record.
+func (t *tx) PersonHead(ctx context.Context, eid store.EID) (store.PersonHead, error) {
+	v := t.bucket(bPersons).Get(personBase(eid))
+	if v == nil {
+		return store.PersonHead{}, fmt.Errorf("%w: person %s", store.ErrNotFound, eid)
+	}
+	return decodePersonHead(eid, v)
+}
+
 // PutPerson creates a person (version 1) or replaces one (stored + 1).
 func (t *tx) PutPerson(ctx context.Context, p store.Person) error {
 	if err := t.writing("PutPerson"); err != nil {

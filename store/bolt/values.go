@@ -141,6 +141,19 @@ func decodePerson(eid store.EID, v []byte) (store.Person, error) {
 	return p, d.err("person " + string(eid))
 }
 
+// decodePersonHead decodes what precedes the times and the golden record.
+func decodePersonHead(eid store.EID, v []byte) (store.PersonHead, error) {
+	d := dec{b: v}
+	h := store.PersonHead{EID: eid}
+	h.Status = store.PersonStatus(d.byte())
+	h.MergedInto = store.EID(d.str())
+	h.Version = d.varint()
+	if d.bad {
+		return store.PersonHead{}, fmt.Errorf("%w: person %s", errCorrupt, eid)
+	}
+	return h, nil
+}
+
 func encodeLink(l *store.Link) []byte {
 	e := enc{b: make([]byte, 0, 64+len(l.Actor)+len(l.Reason))}
 	e.str(string(l.EID))

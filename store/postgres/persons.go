@@ -51,6 +51,26 @@ func (t *tx) Person(ctx context.Context, eid store.EID) (store.Person, error) {
 	return p, nil
 }
 
+// PersonHead returns a person's status, redirect and version (the golden
+// record stays in the database).
+func (t *tx) PersonHead(ctx context.Context, eid store.EID) (store.PersonHead, error) {
+	const op = "PersonHead"
+	if err := checkEID(op, eid); err != nil {
+		return store.PersonHead{}, err
+	}
+	if err := t.read(); err != nil {
+		return store.PersonHead{}, err
+	}
+	h := store.PersonHead{EID: eid}
+	var status int16
+	err := t.pg.QueryRow(ctx, `SELECT status, merged_into, version FROM persons WHERE eid = $1`, eid).Scan(&status, &h.MergedInto, &h.Version)
+	if err != nil {
+		return store.PersonHead{}, t.fail(op+" "+string(eid), err)
+	}
+	h.Status = store.PersonStatus(status)
+	return h, nil
+}
+
 // PutPerson creates (version 1) or replaces (the stored version + 1) a
 // person.
 func (t *tx) PutPerson(ctx context.Context, p store.Person) error {

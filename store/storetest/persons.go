@@ -126,7 +126,7 @@ func testNewEIDAfterRollback(t *testing.T, b Backend) {
 }
 
 // testPersons: version rules, merged persons with their redirect, golden
-// records round-tripping.
+// records round-tripping, PersonHead.
 func testPersons(t *testing.T, b Backend) {
 	s := b.Open(t)
 	e := eids(t, s, 3)
@@ -174,6 +174,17 @@ func testPersons(t *testing.T, b Backend) {
 		diff(t, "merged Person", storedPerson(merged), got)
 		_, err = tx.Person(ctx, missing)
 		wantErr(t, "Person never stored", err, store.ErrNotFound)
+
+		// PersonHead: what Person says, without the golden record.
+		for _, p := range []store.Person{v2, merged} {
+			h, err := tx.PersonHead(ctx, p.EID)
+			if err != nil {
+				return err
+			}
+			diff(t, "PersonHead "+string(p.EID), p.Head(), h)
+		}
+		_, err = tx.PersonHead(ctx, missing)
+		wantErr(t, "PersonHead never stored", err, store.ErrNotFound)
 		return nil
 	})
 }
