@@ -335,7 +335,7 @@ func (s *Service) lookupByID(ctx context.Context, actor Actor, id idField, value
 		}
 		slices.Sort(eids)
 		for _, eid := range eids {
-			v, err := s.personView(ctx, tx, eid)
+			v, err := personView(ctx, tx, eid)
 			if err != nil {
 				return err
 			}
@@ -377,14 +377,12 @@ func (s *Service) LookupSource(ctx context.Context, actor Actor, key store.Recor
 	if err != nil {
 		return PersonView{}, err
 	}
-	var v PersonView
-	err = s.store.View(ctx, func(tx store.Tx) error {
+	v, err := s.view(ctx, func(tx store.Tx) (store.EID, error) {
 		l, err := tx.Link(ctx, key)
 		if err != nil {
-			return notFound(err, "person of record "+key.String())
+			return "", notFound(err, "person of record "+key.String())
 		}
-		v, err = s.personView(ctx, tx, l.EID)
-		return err
+		return l.EID, nil
 	})
 	eids, recs := disclosed([]PersonView{v})
 	if !slices.Contains(recs, key) {
@@ -408,12 +406,7 @@ func (s *Service) Person(ctx context.Context, actor Actor, eid store.EID) (Perso
 	if err != nil {
 		return PersonView{}, err
 	}
-	var v PersonView
-	err = s.store.View(ctx, func(tx store.Tx) error {
-		var err error
-		v, err = s.personView(ctx, tx, eid)
-		return err
-	})
+	v, err := s.view(ctx, func(store.Tx) (store.EID, error) { return eid, nil })
 	eids, recs := disclosed([]PersonView{v})
 	if err != nil {
 		eids = []store.EID{eid}
@@ -425,8 +418,8 @@ func (s *Service) Person(ctx context.Context, actor Actor, eid store.EID) (Perso
 }
 
 // personView builds the view of the live person asked stands for.
-func (s *Service) personView(ctx context.Context, tx store.Tx, asked store.EID) (PersonView, error) {
-	p, err := s.follow(ctx, tx, asked)
+func personView(ctx context.Context, tx store.Tx, asked store.EID) (PersonView, error) {
+	p, err := follow(ctx, tx, asked)
 	if err != nil {
 		return PersonView{}, err
 	}

@@ -37,6 +37,11 @@ type Options struct {
 	// SourceTrust ranks sources for survivorship: higher is more trusted;
 	// a source not listed ranks 0 (see golden.go).
 	SourceTrust map[string]int
+	// Persons, when set, serves the person views of Person and
+	// LookupSource by live EID and version (personcache.go): a cache
+	// shared by replicas, package api/peercache. Nil: views are read from
+	// the store.
+	Persons PersonCache
 	// Cluster tunes the veto that keeps a record out of a person it
 	// contradicts (cluster.Compatible, the same check the bulk dedupe
 	// applies); the zero value is the dedupe's default.
@@ -60,6 +65,7 @@ type Service struct {
 	trust   map[string]int
 	cluster cluster.Options
 	cache   *normCache
+	persons PersonCache
 }
 
 // New returns a Service over s.
@@ -91,6 +97,7 @@ func New(s store.Store, opt Options) *Service {
 		trust:   trust,
 		cluster: opt.Cluster,
 		cache:   newNormCache(opt.CacheSize),
+		persons: opt.Persons,
 	}
 }
 
@@ -237,6 +244,11 @@ const maxFollow = 64
 // person is ErrNotFound; a redirect cycle or a chain longer than 64 is an
 // error naming the EID where it started.
 func (s *Service) follow(ctx context.Context, tx store.Tx, eid store.EID) (store.Person, error) {
+	return follow(ctx, tx, eid)
+}
+
+// follow is Service.follow; it needs no Service.
+func follow(ctx context.Context, tx store.Tx, eid store.EID) (store.Person, error) {
 	cur := eid
 	for range maxFollow {
 		p, err := tx.Person(ctx, cur)
