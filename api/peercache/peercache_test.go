@@ -54,9 +54,9 @@ func key(r matching.Raw) store.RecordKey {
 // failing without it when CI is set).
 var backends = []struct {
 	name string
-	open func(t *testing.T) store.Store
+	open func(t testing.TB) store.Store
 }{
-	{"bolt", func(t *testing.T) store.Store {
+	{"bolt", func(t testing.TB) store.Store {
 		s, err := bolt.Open(filepath.Join(t.TempDir(), "mpi.db"), bolt.Options{NoSync: true})
 		if err != nil {
 			t.Fatal(err)
@@ -64,7 +64,7 @@ var backends = []struct {
 		t.Cleanup(func() { _ = s.Close() })
 		return s
 	}},
-	{"postgres", func(t *testing.T) store.Store {
+	{"postgres", func(t testing.TB) store.Store {
 		s, err := postgres.Open(context.Background(), pgtest.NewDatabase(t), postgres.Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -90,7 +90,7 @@ type replica struct {
 }
 
 // startReplicas starts n replicas over st, peers of each other.
-func startReplicas(t *testing.T, st store.Store, n int) []*replica {
+func startReplicas(t testing.TB, st store.Store, n int) []*replica {
 	t.Helper()
 	tok := make([]byte, 16)
 	_, _ = rand.Read(tok)
@@ -118,7 +118,7 @@ func startReplicas(t *testing.T, st store.Store, n int) []*replica {
 	return rs
 }
 
-func resolve(t *testing.T, s *api.Service, r matching.Raw) store.EID {
+func resolve(t testing.TB, s *api.Service, r matching.Raw) store.EID {
 	t.Helper()
 	res, err := s.Resolve(t.Context(), hub, r)
 	if err != nil {
@@ -408,7 +408,7 @@ func TestHandler(t *testing.T) {
 
 // startWithToken serves a one-peer Cache with a known token and returns
 // its URL.
-func startWithToken(t *testing.T, st store.Store, token string) string {
+func startWithToken(t testing.TB, st store.Store, token string) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
