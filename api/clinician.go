@@ -92,6 +92,9 @@ type Hit struct {
 	// Grade is GradeCertain, GradeProbable or GradePossible.
 	Grade  string
 	Golden store.Golden
+	// Explanation explains the best pair field by field (levels and
+	// weights, no values).
+	Explanation *matching.Explanation
 }
 
 // PersonView is a person as a clinician sees it: the golden record and
@@ -185,17 +188,23 @@ func (s *Service) searchTx(ctx context.Context, tx store.Tx, in *input, limit in
 	if err != nil {
 		return nil, err
 	}
-	best := make(map[store.EID]matching.Score, len(eids))
+	type bestPair struct {
+		score matching.Score
+		rec   *matching.Record
+	}
+	best := make(map[store.EID]bestPair, len(eids))
 	for i := range members {
 		c := &members[i]
-		sc := s.model.Score(in.norm, s.normalized(&c.Record))
-		if b, ok := best[c.EID]; !ok || sc.Weight > b.Weight {
-			best[c.EID] = sc
+		rec := s.normalized(&c.Record)
+		sc := s.model.Score(in.norm, rec)
+		if b, ok := best[c.EID]; !ok || sc.Weight > b.score.Weight {
+			best[c.EID] = bestPair{sc, rec}
 		}
 	}
 	hits := make([]Hit, 0, len(best))
 	certain := 0
-	for eid, sc := range best {
+	for eid, b := range best {
+		sc := b.score
 		h := Hit{EID: eid, Probability: sc.Probability(), Weight: sc.Weight, Grade: GradePossible}
 		if h.Probability < SearchFloor {
 			continue
@@ -225,6 +234,8 @@ func (s *Service) searchTx(ctx context.Context, tx store.Tx, in *input, limit in
 			return nil, err
 		}
 		h.Golden = p.Golden
+		e := s.model.Explain(in.norm, best[h.EID].rec)
+		h.Explanation = &e
 	}
 	return hits, nil
 }

@@ -124,6 +124,9 @@ func testSearch(t *testing.T, open opener) {
 			if h.Golden.Name.Value == "" || h.Probability < SearchFloor {
 				t.Errorf("%s: hit %+v lacks a golden record or is below the floor", tc.name, h)
 			}
+			if e := h.Explanation; e == nil || e.Weight != h.Weight || e.Probability != h.Probability || len(e.Fields) == 0 {
+				t.Errorf("%s: hit %d: explanation %+v does not explain its score (weight %v, probability %v)", tc.name, i, e, h.Weight, h.Probability)
+			}
 		}
 		want := slices.Clone(tc.want)
 		if tc.tie {
