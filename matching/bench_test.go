@@ -67,6 +67,18 @@ func BenchmarkScoreSelf(b *testing.B) {
 	benchPairs(b, recs, func(i int) (int, int) { return i % n, i % n }, func(x, y *matching.Record) { sinkScore = model.Score(x, y) })
 }
 
+var sinkExplanation matching.Explanation
+
+// BenchmarkExplainSelf explains each record against itself: the cost a
+// resolve result or a search hit adds to scoring its best pair.
+func BenchmarkExplainSelf(b *testing.B) {
+	_, recs := benchRecords(b, 2000)
+	model := matching.DefaultModel()
+	n := len(recs)
+	b.ReportAllocs()
+	benchPairs(b, recs, func(i int) (int, int) { return i % n, i % n }, func(x, y *matching.Record) { sinkExplanation = model.Explain(x, y) })
+}
+
 // BenchmarkNormalize parses and normalizes raw records of every wild form
 // the generator writes.
 func BenchmarkNormalize(b *testing.B) {
