@@ -2,7 +2,6 @@ package peercache
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -105,9 +104,9 @@ func (c *Cache) PersonView(ctx context.Context, eid store.EID, version int64) (a
 	if err := c.group.Get(ctx, Key(eid, version), groupcache.AllocatingByteSliceSink(&b)); err != nil {
 		return api.PersonView{}, err
 	}
-	var v api.PersonView
-	if err := json.Unmarshal(b, &v); err != nil {
-		return api.PersonView{}, fmt.Errorf("peercache: person %s@%d: decoding the cached view: %w", eid, version, err)
+	v, err := decodeView(b)
+	if err != nil {
+		return api.PersonView{}, fmt.Errorf("person %s@%d: %w", eid, version, err)
 	}
 	return v, nil
 }
@@ -126,11 +125,7 @@ func (c *Cache) load(ctx context.Context, key string, dest groupcache.Sink) erro
 	if err != nil {
 		return err
 	}
-	b, err := json.Marshal(&v)
-	if err != nil {
-		return fmt.Errorf("peercache: person %s: encoding the view: %w", key, err)
-	}
-	return dest.SetBytes(b)
+	return dest.SetBytes(encodeView(&v))
 }
 
 // Key returns the cache key of a person version: "EID@version".

@@ -32,8 +32,8 @@
 // The next read on any replica, of either EID, asks for "8K3M2P9QX@8",
 // which hashes to (say) A: A loads it once and serves the others.
 //
-// Values are the views encoded as JSON (encoding/json of api.PersonView);
-// Asked is set by the Service per request, not cached.
+// Values are the views in a compact binary encoding (codec.go); Asked is
+// set by the Service per request, not cached.
 //
 // # Transport, and groupcache's process-wide state
 //

@@ -142,7 +142,7 @@ func (c *Cache) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	err := c.group.Get(r.Context(), key, groupcache.AllocatingByteSliceSink(&b))
 	switch {
 	case err == nil:
-		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Type", "application/octet-stream")
 		_, _ = w.Write(b)
 	case errors.Is(err, api.ErrVersionMoved):
 		http.Error(w, "version moved", http.StatusConflict)
