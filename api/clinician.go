@@ -324,29 +324,32 @@ func (s *Service) lookupByID(ctx context.Context, actor Actor, id idField, value
 		return nil, invalid(id.field, problem)
 	}
 	var views []PersonView
+	var heads []store.PersonHead
 	err = s.store.View(ctx, func(tx store.Tx) error {
-		views = nil
+		views, heads = nil, nil
 		cset, err := tx.Candidates(ctx, in.keys, s.perKey)
 		if err != nil {
 			return err
 		}
-		var eids []store.EID
 		for i := range cset.Candidates {
 			c := &cset.Candidates[i]
 			if c.EID == "" || id.get(s.normalized(&c.Record)) != want {
 				continue
 			}
-			p, err := s.follow(ctx, tx, c.EID)
+			h, err := followHead(ctx, tx, c.EID)
 			if err != nil {
 				return err
 			}
-			if !slices.Contains(eids, p.EID) {
-				eids = append(eids, p.EID)
+			if !slices.ContainsFunc(heads, func(o store.PersonHead) bool { return o.EID == h.EID }) {
+				heads = append(heads, h)
 			}
 		}
-		slices.Sort(eids)
-		for _, eid := range eids {
-			v, err := personView(ctx, tx, eid)
+		slices.SortFunc(heads, func(a, b store.PersonHead) int { return strings.Compare(string(a.EID), string(b.EID)) })
+		if s.persons != nil {
+			return nil // views from the cache, below
+		}
+		for _, h := range heads {
+			v, err := personView(ctx, tx, h.EID)
 			if err != nil {
 				return err
 			}
@@ -354,6 +357,9 @@ func (s *Service) lookupByID(ctx context.Context, actor Actor, id idField, value
 		}
 		return nil
 	})
+	if err == nil && s.persons != nil {
+		views, err = s.cachedViews(ctx, heads)
+	}
 	eids, recs := disclosed(views)
 	if err := s.auditDone(ctx, actor, id.action, eids, recs, err); err != nil {
 		return nil, fmt.Errorf("look-up by %s: %w", id.field, err)

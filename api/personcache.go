@@ -8,8 +8,9 @@ import (
 	"github.com/vnhealth/mpi/store"
 )
 
-// Person views through a cache (Options.Persons): Person and LookupSource
-// first read, in a small transaction of their own, which live person the
+// Person views through a cache (Options.Persons): Person, LookupSource
+// and the look-ups by identifier (LookupCitizenID, LookupInsurance,
+// LookupPhone) first read, in a small transaction of their own, which live person the
 // request stands for and its version — store.Tx.PersonHead, following
 // merge redirects, with no golden record and no linked records — and then
 // ask the cache for the view of that person at that version. A cache
@@ -107,6 +108,25 @@ func (s *Service) view(ctx context.Context, pick func(tx store.Tx) (store.EID, e
 		return err
 	})
 	return v, err
+}
+
+// cachedViews returns the views of live persons from the Service's
+// PersonCache, each at the version of its head or, when that moved, a
+// later one.
+func (s *Service) cachedViews(ctx context.Context, heads []store.PersonHead) ([]PersonView, error) {
+	views := make([]PersonView, 0, len(heads))
+	for _, h := range heads {
+		v, err := s.persons.PersonView(ctx, h.EID, h.Version)
+		if errors.Is(err, ErrVersionMoved) {
+			v, err = s.view(ctx, func(store.Tx) (store.EID, error) { return h.EID, nil })
+		}
+		if err != nil {
+			return nil, err
+		}
+		v.Asked = h.EID
+		views = append(views, v)
+	}
+	return views, nil
 }
 
 // followHead is follow reading only the persons' heads.

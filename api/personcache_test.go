@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -107,6 +108,29 @@ func testCacheSameAsUncached(t *testing.T, open opener) {
 	if mc.loads != len(ids) || mc.hits != 2*len(ids) {
 		t.Errorf("cache loads %d, hits %d; want %d and %d", mc.loads, mc.hits, len(ids), 2*len(ids))
 	}
+	// The look-ups by identifier too.
+	for _, q := range []struct {
+		name   string
+		lookup func(*Service) ([]PersonView, error)
+	}{
+		{"phone", func(s *Service) ([]PersonView, error) { return s.LookupPhone(ctx, doctor, "0912 345 678") }},
+		{"citizen ID", func(s *Service) ([]PersonView, error) { return s.LookupCitizenID(ctx, doctor, "001178009876") }},
+	} {
+		want, err := q.lookup(s)
+		if err != nil || len(want) == 0 {
+			t.Fatalf("lookup by %s: %d views, %v", q.name, len(want), err)
+		}
+		got, err := q.lookup(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := gocmp.Diff(want, got); diff != "" {
+			t.Errorf("cached lookup by %s mismatch (-uncached +cached):\n%s", q.name, diff)
+		}
+	}
+	if mc.loads != len(ids) {
+		t.Errorf("cache loads after the look-ups: %d, want %d (the persons were cached)", mc.loads, len(ids))
+	}
 	// Misses go to the store the same way.
 	unknown, _ := store.EIDFromSeq(987_654)
 	_, errU := s.Person(ctx, doctor, unknown)
@@ -123,7 +147,7 @@ func testCacheSameAsUncached(t *testing.T, open opener) {
 
 	// Audit: every uncached read is followed by its cached twins, entry
 	// for entry.
-	for _, action := range []string{"person", "lookup_source"} {
+	for _, action := range []string{"person", "lookup_source", "lookup_phone", "lookup_citizen_id"} {
 		es := auditActions(t, s, action)
 		var byEIDs = map[string][]store.AuditEntry{}
 		for _, e := range es {
@@ -219,4 +243,18 @@ func testCacheVersionMoved(t *testing.T, open opener) {
 	}
 	_, err = LoadPersonView(ctx, s.store, an, old)
 	wantErr(t, "LoadPersonView of an old version", err, ErrVersionMoved)
+
+	// A look-up whose person moves on while the views load (the cache
+	// emptied: the first load, An's or his wife's, lets the writer in).
+	mc.views = map[string]PersonView{}
+	mc.before = func() { resolve(t, s, withKey(anTYT, "TYT79777", "6")) }
+	views, err := c.LookupPhone(ctx, doctor, anBV.Phone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = person(t, s, an).Version
+	i := slices.IndexFunc(views, func(v PersonView) bool { return v.EID == an })
+	if i < 0 || views[i].Version != now || len(views[i].Records) != 4 {
+		t.Errorf("LookupPhone while the person moved: %d views; want %s among them at version %d with 4 records", len(views), an, now)
+	}
 }

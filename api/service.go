@@ -37,8 +37,9 @@ type Options struct {
 	// SourceTrust ranks sources for survivorship: higher is more trusted;
 	// a source not listed ranks 0 (see golden.go).
 	SourceTrust map[string]int
-	// Persons, when set, serves the person views of Person and
-	// LookupSource by live EID and version (personcache.go): a cache
+	// Persons, when set, serves the person views of Person, LookupSource
+	// and the look-ups by identifier by live EID and version
+	// (personcache.go): a cache
 	// shared by replicas, package api/peercache. Nil: views are read from
 	// the store.
 	Persons PersonCache
