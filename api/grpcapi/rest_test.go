@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -197,6 +198,38 @@ func TestStatus(t *testing.T) {
 		st := status.Convert(grpcapi.Status(tc.err))
 		if st.Code() != tc.code || st.Message() != tc.msg {
 			t.Errorf("Status(%v) = %s %q, want %s %q", tc.err, st.Code(), st.Message(), tc.code, tc.msg)
+		}
+	}
+}
+
+// TestRESTPathKeys: local IDs with a slash, a colon, a space, a percent
+// sign or non-ASCII characters reach the service whole when escaped in a
+// path segment (url.PathEscape), the verb after a colon included.
+func TestRESTPathKeys(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, grpcapi.Config{})
+	mux := runtime.NewServeMux(grpcapi.GatewayOptions()...)
+	if err := grpcapi.RegisterGateway(t.Context(), mux, e.conn); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	names := []string{"Lê Văn Tám", "Phạm Thị Mai", "Đỗ Quang Huy", "Vũ Ngọc Anh", "Hoàng Minh Đức", "Bùi Thu Trang"}
+	for i, id := range []string{"2024/00123", "a:retract", "x y", "50%", "é?#", "../x"} {
+		// Different people, so that each record has a person of its own.
+		code, res := rest(t, srv.URL, hubHCM, "POST", "/v1/records:resolve", map[string]string{
+			"source": "BV79001", "local_id": id, "full_name": names[i], "birth_date": fmt.Sprint(1950 + 7*i), "province": "79"})
+		if code != http.StatusOK {
+			t.Fatalf("resolve %q: %d %v", id, code, res)
+		}
+		path := "/v1/sources/BV79001/records/" + url.PathEscape(id)
+		code, p := rest(t, srv.URL, doctor, "GET", path+"/person", nil)
+		if code != http.StatusOK || p["eid"] != res["eid"] {
+			t.Errorf("person of %q: %d %v, want %v", id, code, p["eid"], res["eid"])
+		}
+		code, r := rest(t, srv.URL, hubHCM, "POST", path+":retract", map[string]string{"reason": "sent in error"})
+		if key, _ := r["key"].(map[string]any); code != http.StatusOK || r["decision"] != api.DecisionRetracted || key["local_id"] != id {
+			t.Errorf("retract %q: %d %v", id, code, r)
 		}
 	}
 }

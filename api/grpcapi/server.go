@@ -113,10 +113,14 @@ func RegisterGateway(ctx context.Context, mux *runtime.ServeMux, conn grpc.Clien
 
 // GatewayOptions are the runtime.ServeMux options the REST API needs: JSON
 // with the proto field names (the record exchange format's: local_id,
-// birth_date...), as the OpenAPI document describes, and unknown fields
-// ignored (as the exchange format ignores unknown columns).
+// birth_date...), as the OpenAPI document describes; unknown fields
+// ignored (as the exchange format ignores unknown columns); and paths
+// matched before they are unescaped, so that a local ID holding a slash
+// ("2024/00123") goes escaped in its path segment (2024%2F00123) — the
+// gateway's default, legacy mode unescapes first and finds no route.
 func GatewayOptions() []runtime.ServeMuxOption {
 	return []runtime.ServeMuxOption{
+		runtime.WithUnescapingMode(runtime.UnescapingModeAllExceptReserved),
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{
 			Marshaler: &runtime.JSONPb{
 				MarshalOptions:   protojson.MarshalOptions{UseProtoNames: true},

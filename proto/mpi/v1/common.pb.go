@@ -88,7 +88,8 @@ type RecordKey struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Facility or system code, e.g. "BV79001" (at most 64 bytes).
 	Source string `protobuf:"bytes,1,opt,name=source,proto3" json:"source,omitempty"`
-	// The record's ID at that source (at most 128 bytes).
+	// The record's ID at that source (at most 128 bytes). In a REST path it
+	// is one segment, escaped as such: "2024/00123" is 2024%2F00123.
 	LocalId       string `protobuf:"bytes,2,opt,name=local_id,json=localId,proto3" json:"local_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -327,9 +327,10 @@ func (x *ResolveBatchResponse) GetResults() []*ResolveResponse {
 }
 
 type RetractRequest struct {
-	state   protoimpl.MessageState `protogen:"open.v1"`
-	Source  string                 `protobuf:"bytes,1,opt,name=source,proto3" json:"source,omitempty"`
-	LocalId string                 `protobuf:"bytes,2,opt,name=local_id,json=localId,proto3" json:"local_id,omitempty"`
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Source string                 `protobuf:"bytes,1,opt,name=source,proto3" json:"source,omitempty"`
+	// Over REST a path segment: escape it (a slash as %2F).
+	LocalId string `protobuf:"bytes,2,opt,name=local_id,json=localId,proto3" json:"local_id,omitempty"`
 	// Why the source withdraws the record (recorded in the event log).
 	Reason        string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
