@@ -23,6 +23,7 @@ import (
 //   - api.ErrFailedPrecondition: FAILED_PRECONDITION;
 //   - store.ErrConflict: ABORTED (the store gave up retrying: try again);
 //   - store.ErrExists: ALREADY_EXISTS;
+//   - store.ErrClosed: UNAVAILABLE (the server is shutting down);
 //   - context.Canceled, context.DeadlineExceeded: CANCELED,
 //     DEADLINE_EXCEEDED;
 //   - an error that already is a status: unchanged;
@@ -61,6 +62,8 @@ func Status(err error) error {
 		return status.Error(codes.Aborted, err.Error())
 	case errors.Is(err, store.ErrExists):
 		return status.Error(codes.AlreadyExists, err.Error())
+	case errors.Is(err, store.ErrClosed):
+		return status.Error(codes.Unavailable, "unavailable: the store is closed")
 	}
 	return status.Error(codes.Internal, "internal error")
 }

@@ -191,6 +191,7 @@ func TestStatus(t *testing.T) {
 		{fmt.Errorf("record a/1: %w", store.ErrConflict), codes.Aborted, "record a/1: store: conflict"},
 		{fmt.Errorf("record a/1: %w", context.Canceled), codes.Canceled, "canceled"},
 		{fmt.Errorf("record a/1: %w", context.DeadlineExceeded), codes.DeadlineExceeded, "deadline exceeded"},
+		{fmt.Errorf("resolve: %w", store.ErrClosed), codes.Unavailable, "unavailable: the store is closed"},
 		{status.Error(codes.PermissionDenied, "no"), codes.PermissionDenied, "no"},
 		{errors.New("disk on fire at /var/lib/mpi"), codes.Internal, "internal error"},
 	}
