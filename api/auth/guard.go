@@ -1,0 +1,286 @@
+package auth
+
+import (
+	"context"
+	"crypto/x509"
+	"log/slog"
+	"net"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/peer"
+	"google.golang.org/grpc/status"
+
+	"github.com/vnhealth/mpi/api"
+	"github.com/vnhealth/mpi/store"
+)
+
+// ForwardedCertHeader is the metadata key under which the in-process REST
+// gateway passes on the names of the client certificate the HTTP listener
+// verified. It is honoured only on connections Options.TrustedPeer
+// accepts; the gateway never forwards it from a caller.
+const ForwardedCertHeader = "x-mpi-client-cert"
+
+// Audit outcomes of refusals.
+const (
+	OutcomeUnauthenticated = "unauthenticated"
+	OutcomeDenied          = "denied"
+)
+
+// Auditor appends to the audit log; store.Store is one.
+type Auditor interface {
+	Audit(ctx context.Context, entries ...*store.AuditEntry) error
+}
+
+// Call describes one finished call, for logging and metrics.
+type Call struct {
+	Method    string
+	RequestID string
+	// Principal is nil when the caller was not authenticated.
+	Principal *Principal
+	Err       error
+	Duration  time.Duration
+	Stream    bool
+}
+
+// Options configure a Guard.
+type Options struct {
+	// Auditor receives refusals (required).
+	Auditor Auditor
+	// Logger logs failures to write the audit log; default: discard.
+	Logger *slog.Logger
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Report, when set, is called once per call when it ends — refused
+	// calls included — with the context the handler saw.
+	Report func(ctx context.Context, c Call)
+	// Rules is the authorization table; default Authorization().
+	Rules map[string][]Role
+	// Public methods need no principal; default Public().
+	Public map[string]bool
+	// TrustedPeer reports whether a connection's remote address is the
+	// in-process REST gateway, whose ForwardedCertHeader is believed.
+	// Default: no peer is.
+	TrustedPeer func(net.Addr) bool
+}
+
+// Guard authenticates and authorizes gRPC calls. Its table of principals
+// can be replaced while it serves (SetTable).
+type Guard struct {
+	table atomic.Pointer[Table]
+	opt   Options
+}
+
+// NewGuard returns a Guard over the principals of t.
+func NewGuard(t *Table, opt Options) *Guard {
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Rules == nil {
+		opt.Rules = Authorization()
+	}
+	if opt.Public == nil {
+		opt.Public = Public()
+	}
+	if opt.TrustedPeer == nil {
+		opt.TrustedPeer = func(net.Addr) bool { return false }
+	}
+	g := &Guard{opt: opt}
+	g.table.Store(t)
+	return g
+}
+
+// SetTable replaces the principals (after the tokens file changed).
+func (g *Guard) SetTable(t *Table) { g.table.Store(t) }
+
+// Unary returns the unary server interceptor.
+func (g *Guard) Unary() grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (resp any, err error) {
+		start := time.Now()
+		ctx, id := g.requestID(ctx)
+		grpc.SetHeader(ctx, metadata.Pairs(RequestIDHeader, id))
+		var p *Principal
+		defer func() { g.report(ctx, info.FullMethod, id, p, err, start, false) }()
+		p, err = g.admit(ctx, info.FullMethod, id)
+		if err != nil {
+			return nil, err
+		}
+		ctx = WithPrincipal(ctx, p)
+		return handler(ctx, req)
+	}
+}
+
+// Stream returns the stream server interceptor.
+func (g *Guard) Stream() grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) (err error) {
+		start := time.Now()
+		ctx, id := g.requestID(ss.Context())
+		ss.SetHeader(metadata.Pairs(RequestIDHeader, id))
+		var p *Principal
+		defer func() { g.report(ctx, info.FullMethod, id, p, err, start, true) }()
+		p, err = g.admit(ctx, info.FullMethod, id)
+		if err != nil {
+			return err
+		}
+		ctx = WithPrincipal(ctx, p)
+		return handler(srv, &stream{ServerStream: ss, ctx: ctx})
+	}
+}
+
+type stream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (s *stream) Context() context.Context { return s.ctx }
+
+func (g *Guard) report(ctx context.Context, method, id string, p *Principal, err error, start time.Time, isStream bool) {
+	if g.opt.Report != nil {
+		g.opt.Report(ctx, Call{Method: method, RequestID: id, Principal: p, Err: err, Duration: time.Since(start), Stream: isStream})
+	}
+}
+
+// requestID attaches the caller's request ID, when sane, or a new one.
+func (g *Guard) requestID(ctx context.Context) (context.Context, string) {
+	var id string
+	if md, ok := metadata.FromIncomingContext(ctx); ok {
+		if v := md.Get(RequestIDHeader); len(v) == 1 {
+			id = v[0]
+		}
+	}
+	id = RequestIDOr(id)
+	return api.WithRequestID(ctx, id), id
+}
+
+// admit authenticates and authorizes a call, auditing a refusal. A
+// public method is admitted with a nil principal.
+func (g *Guard) admit(ctx context.Context, method, id string) (*Principal, error) {
+	if g.opt.Public[method] {
+		return nil, nil
+	}
+	p, err := g.authenticate(ctx)
+	if err != nil {
+		g.auditRefusal(ctx, nil, method, id, OutcomeUnauthenticated)
+		return nil, err
+	}
+	if !Allowed(g.opt.Rules, method, p.Role) {
+		g.auditRefusal(ctx, p, method, id, OutcomeDenied)
+		return p, status.Errorf(codes.PermissionDenied, "role %s may not call %s", p.Role, method)
+	}
+	return p, nil
+}
+
+// authenticate finds the caller: a bearer token, else a verified client
+// certificate, else (from the in-process gateway only) the certificate
+// names the gateway forwarded.
+func (g *Guard) authenticate(ctx context.Context) (*Principal, error) {
+	t := g.table.Load()
+	md, _ := metadata.FromIncomingContext(ctx)
+	if v := md.Get("authorization"); len(v) > 0 {
+		if len(v) > 1 {
+			return nil, status.Error(codes.Unauthenticated, "authorization: sent more than once")
+		}
+		token, ok := bearer(v[0])
+		if !ok {
+			return nil, status.Error(codes.Unauthenticated, "authorization: want \"Bearer <token>\"")
+		}
+		p, err := t.Token(token)
+		if err != nil {
+			return nil, status.Error(codes.Unauthenticated, "authorization: unknown token")
+		}
+		return p, nil
+	}
+	pr, _ := peer.FromContext(ctx)
+	if pr != nil {
+		if names := verifiedNames(pr); names != nil {
+			p, err := t.Certificate(names)
+			if err != nil {
+				return nil, status.Error(codes.Unauthenticated, "client certificate: not registered in the tokens file")
+			}
+			return p, nil
+		}
+		if names := md.Get(ForwardedCertHeader); len(names) > 0 && g.opt.TrustedPeer(pr.Addr) {
+			p, err := t.Certificate(names)
+			if err != nil {
+				return nil, status.Error(codes.Unauthenticated, "client certificate: not registered in the tokens file")
+			}
+			return p, nil
+		}
+	}
+	return nil, status.Error(codes.Unauthenticated, "no credentials: send \"authorization: Bearer <token>\" or a client certificate")
+}
+
+// bearer returns the token of an authorization value "Bearer <token>".
+func bearer(v string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(v), " ")
+	if !ok || !strings.EqualFold(scheme, "bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+// verifiedNames returns the names of the client certificate the TLS layer
+// verified for the connection, or nil.
+func verifiedNames(pr *peer.Peer) []string {
+	info, ok := pr.AuthInfo.(credentials.TLSInfo)
+	if !ok || len(info.State.VerifiedChains) == 0 || len(info.State.VerifiedChains[0]) == 0 {
+		return nil
+	}
+	return CertNames(info.State.VerifiedChains[0][0])
+}
+
+// CertNames returns the names a client certificate may be registered
+// under: its URI SANs, then its subject common name.
+func CertNames(c *x509.Certificate) []string {
+	var names []string
+	for _, u := range c.URIs {
+		names = append(names, u.String())
+	}
+	if c.Subject.CommonName != "" {
+		names = append(names, c.Subject.CommonName)
+	}
+	if names == nil {
+		names = []string{}
+	}
+	return names
+}
+
+// auditRefusal writes a refused call to the audit log; a failure to write
+// it is logged (the call is refused all the same).
+func (g *Guard) auditRefusal(ctx context.Context, p *Principal, method, id, outcome string) {
+	e := &store.AuditEntry{At: g.opt.Now(), Action: method, RequestID: id, Outcome: outcome}
+	if p != nil {
+		e.Actor, e.Role = p.Name, string(p.Role)
+	}
+	if err := g.opt.Auditor.Audit(context.WithoutCancel(ctx), e); err != nil {
+		g.opt.Logger.Error("audit of a refused call failed", "method", method, "request_id", id, "err", err)
+	}
+}
+
+// CheckSource refuses, with PermissionDenied, a principal in ctx that may
+// not ingest for source (MaySource) and audits the refusal; it is the
+// source-scope hook of the hub service.
+func (g *Guard) CheckSource(ctx context.Context, source string) error {
+	p := PrincipalFrom(ctx)
+	if p == nil {
+		return ErrNoPrincipal
+	}
+	if p.MaySource(source) {
+		return nil
+	}
+	method, _ := grpc.Method(ctx)
+	g.auditRefusal(ctx, p, method, api.RequestID(ctx), OutcomeDenied)
+	if validName(source, 64) {
+		return status.Errorf(codes.PermissionDenied, "principal %s may not ingest for source %s", p.Name, source)
+	}
+	return status.Errorf(codes.PermissionDenied, "principal %s may not ingest for that source", p.Name)
+}
