@@ -1,0 +1,146 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+// Config is what mpid serves and how: flags, with MPI_* environment
+// variables as their defaults.
+type Config struct {
+	DB          string // bolt store file (the default store)
+	DatabaseURL string // PostgreSQL instead
+
+	GRPCAddr string
+	HTTPAddr string
+	// AddrFile, when set, receives the bound addresses once both
+	// listeners are up ("grpc=HOST:PORT\nhttp=HOST:PORT\n"): for port 0.
+	AddrFile string
+
+	TLSCert, TLSKey string
+	ClientCA        string
+
+	Tokens string
+
+	Model           string
+	MatchThreshold  float64
+	ReviewThreshold float64
+
+	MaxRequestBytes int
+	ShutdownTimeout time.Duration
+	LogLevel        string
+}
+
+// Defaults.
+const (
+	defaultDB              = "mpi.db"
+	defaultTokens          = "mpid-tokens.json"
+	defaultGRPCAddr        = "127.0.0.1:7400"
+	defaultHTTPAddr        = "127.0.0.1:7480"
+	defaultMaxRequestBytes = 4 << 20
+	defaultShutdownTimeout = 30 * time.Second
+)
+
+// parseConfig reads the flags; every flag --name falls back to the
+// environment variable MPI_NAME (dashes as underscores, upper case).
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	fs := flag.NewFlagSet("mpid", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c Config
+	env := func(name, def string) string {
+		if v := getenv(envName(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	str := func(p *string, name, def, usage string) {
+		fs.StringVar(p, name, env(name, def), usage+" ($"+envName(name)+")")
+	}
+	str(&c.DB, "db", "", "bolt store file, the embedded default store (default "+defaultDB+" when --database-url is not given)")
+	str(&c.DatabaseURL, "database-url", "", "PostgreSQL URL, instead of --db")
+	str(&c.GRPCAddr, "grpc-addr", defaultGRPCAddr, "gRPC listen address")
+	str(&c.HTTPAddr, "http-addr", defaultHTTPAddr, "HTTP listen address: REST API, /openapi.json, /healthz, /readyz, /metrics")
+	str(&c.AddrFile, "addr-file", "", "write the bound addresses to this file once listening")
+	str(&c.TLSCert, "tls-cert", "", "TLS certificate file (PEM) for both listeners")
+	str(&c.TLSKey, "tls-key", "", "TLS private key file (PEM)")
+	str(&c.ClientCA, "client-ca", "", "CA certificates (PEM) that sign client certificates: enables mTLS authentication")
+	str(&c.Tokens, "tokens", defaultTokens, "tokens file (principals, roles, sources, token hashes); created with an admin token when missing")
+	str(&c.Model, "model", "", "model file (default: the embedded model)")
+	str(&c.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
+	var match, review, maxReq, timeout string
+	str(&match, "match-threshold", "", "auto-link probability threshold (default: the model's)")
+	str(&review, "review-threshold", "", "review probability threshold (default: the model's)")
+	str(&maxReq, "max-request-bytes", strconv.Itoa(defaultMaxRequestBytes), "largest request accepted, gRPC message or HTTP body")
+	str(&timeout, "shutdown-timeout", defaultShutdownTimeout.String(), "how long a shutdown waits for in-flight requests")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
+		return c, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	var err error
+	if c.MatchThreshold, err = optFloat("match-threshold", match); err != nil {
+		return c, err
+	}
+	if c.ReviewThreshold, err = optFloat("review-threshold", review); err != nil {
+		return c, err
+	}
+	if c.MaxRequestBytes, err = strconv.Atoi(maxReq); err != nil || c.MaxRequestBytes < 1024 {
+		return c, fmt.Errorf("%w: --max-request-bytes: want an integer of at least 1024", errUsage)
+	}
+	if c.ShutdownTimeout, err = time.ParseDuration(timeout); err != nil || c.ShutdownTimeout <= 0 {
+		return c, fmt.Errorf("%w: --shutdown-timeout: want a positive duration such as 30s", errUsage)
+	}
+	switch {
+	case c.DB != "" && c.DatabaseURL != "":
+		return c, fmt.Errorf("%w: give --db or --database-url, not both", errUsage)
+	case c.DB == "" && c.DatabaseURL == "":
+		c.DB = defaultDB
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return c, fmt.Errorf("%w: --tls-cert and --tls-key go together", errUsage)
+	}
+	if c.ClientCA != "" && c.TLSCert == "" {
+		return c, fmt.Errorf("%w: --client-ca needs --tls-cert and --tls-key", errUsage)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return c, fmt.Errorf("%w: --log-level: want debug, info, warn or error", errUsage)
+	}
+	return c, nil
+}
+
+// envName is the environment variable of a flag: MPI_ and the flag's name
+// in upper case with underscores.
+func envName(flag string) string {
+	b := []byte("MPI_" + flag)
+	for i, c := range b {
+		switch {
+		case c == '-':
+			b[i] = '_'
+		case c >= 'a' && c <= 'z':
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
+}
+
+// optFloat parses an optional probability in (0,1); "" is 0 (unset).
+func optFloat(name, s string) (float64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(f > 0 && f < 1) {
+		return 0, fmt.Errorf("%w: --%s: want a probability between 0 and 1", errUsage, name)
+	}
+	return f, nil
+}

@@ -1,0 +1,319 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
+
+	"github.com/vnhealth/mpi/api"
+	"github.com/vnhealth/mpi/api/auth"
+	"github.com/vnhealth/mpi/api/grpcapi"
+	"github.com/vnhealth/mpi/matching"
+	"github.com/vnhealth/mpi/store"
+	"github.com/vnhealth/mpi/store/bolt"
+	"github.com/vnhealth/mpi/store/postgres"
+)
+
+// serve runs mpid until ctx ends, then shuts down gracefully: the
+// listeners stop accepting, in-flight HTTP and gRPC requests finish (up to
+// cfg.ShutdownTimeout), and the store is closed — a request whose answer
+// was sent has been committed.
+func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
+	log := newLogger(stderr, cfg.LogLevel)
+
+	if _, err := firstRunTokens(cfg.Tokens, stderr); err != nil {
+		return fmt.Errorf("tokens file %s: %w", cfg.Tokens, err)
+	}
+	table, err := loadTable(cfg.Tokens)
+	if err != nil {
+		return fmt.Errorf("%s: %w", cfg.Tokens, err)
+	}
+	tlsCfg, err := serverTLS(cfg)
+	if err != nil {
+		return err
+	}
+
+	raw, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	m := newMetrics()
+	st := timedStore{Store: raw, h: m.storeLatency}
+	closeStore := func() {
+		if err := raw.Close(); err != nil {
+			log.Error("closing the store", "err", err)
+		}
+	}
+	model, err := serviceModel(ctx, cfg, st)
+	if err != nil {
+		closeStore()
+		return err
+	}
+	svc := api.New(st, api.Options{Model: model})
+	m.reviewQueue(st, 10*time.Second)
+
+	guard := auth.NewGuard(table, auth.Options{
+		Auditor:     st,
+		Logger:      log,
+		TrustedPeer: isInproc,
+		Report: func(ctx context.Context, c auth.Call) {
+			m.observe(c)
+			logCall(ctx, log, c)
+		},
+	})
+	opts := []grpc.ServerOption{
+		grpc.MaxRecvMsgSize(cfg.MaxRequestBytes),
+		grpc.ChainUnaryInterceptor(guard.Unary(), m.unary),
+		grpc.ChainStreamInterceptor(guard.Stream(), m.stream),
+	}
+	if tlsCfg != nil {
+		opts = append(opts, grpc.Creds(credentials.NewTLS(tlsCfg)))
+	}
+	gs := grpc.NewServer(opts...)
+	grpcapi.New(svc, grpcapi.Config{Actor: auth.ActorFrom, CheckSource: guard.CheckSource, Logger: log}).Register(gs)
+	hs := health.NewServer()
+	healthpb.RegisterHealthServer(gs, hs)
+
+	grpcLis, err := net.Listen("tcp", cfg.GRPCAddr)
+	if err != nil {
+		closeStore()
+		return fmt.Errorf("--grpc-addr: %w", err)
+	}
+	httpLis, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		grpcLis.Close()
+		closeStore()
+		return fmt.Errorf("--http-addr: %w", err)
+	}
+	inproc := newInprocListener()
+	conn, err := grpc.NewClient("passthrough:///inproc",
+		grpc.WithContextDialer(inproc.Dial),
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20), grpc.MaxCallSendMsgSize(cfg.MaxRequestBytes)))
+	if err != nil {
+		grpcLis.Close()
+		httpLis.Close()
+		closeStore()
+		return err
+	}
+	var ready atomic.Bool
+	gw, err := gateway(ctx, conn)
+	if err != nil {
+		grpcLis.Close()
+		httpLis.Close()
+		closeStore()
+		return err
+	}
+	hsrv := &http.Server{
+		Handler:           httpHandler(gw, st, m, log, &ready, cfg.MaxRequestBytes),
+		TLSConfig:         tlsCfg,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	errc := make(chan error, 3)
+	go func() { errc <- gs.Serve(grpcLis) }()
+	go func() { gs.Serve(inproc) }()
+	go func() {
+		if tlsCfg != nil {
+			errc <- hsrv.ServeTLS(httpLis, "", "")
+		} else {
+			errc <- hsrv.Serve(httpLis)
+		}
+	}()
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go watchTokens(watchCtx, cfg.Tokens, guard, 2*time.Second, log)
+
+	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	ready.Store(true)
+	if cfg.AddrFile != "" {
+		addrs := fmt.Sprintf("grpc=%s\nhttp=%s\n", grpcLis.Addr(), httpLis.Addr())
+		if err := writeFileAtomic(cfg.AddrFile, []byte(addrs)); err != nil {
+			log.Error("writing --addr-file", "err", err)
+		}
+	}
+	log.Info("mpid serving", "grpc", grpcLis.Addr().String(), "http", httpLis.Addr().String(),
+		"tls", tlsCfg != nil, "mtls", cfg.ClientCA != "", "store", storeKind(cfg), "principals_file", cfg.Tokens)
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout.String())
+	case serveErr = <-errc:
+		log.Error("a listener failed; shutting down", "err", serveErr)
+	}
+	ready.Store(false)
+	hs.Shutdown()
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	// REST first: its requests are gRPC calls over the in-process
+	// connection, which must serve until they are done.
+	if err := hsrv.Shutdown(sctx); err != nil {
+		log.Warn("HTTP shutdown timed out; closing connections", "err", err)
+		hsrv.Close()
+	}
+	stopped := make(chan struct{})
+	go func() { gs.GracefulStop(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-sctx.Done():
+		log.Warn("gRPC shutdown timed out; cancelling the calls still running")
+		gs.Stop()
+		<-stopped
+	}
+	conn.Close()
+	closeStore()
+	log.Info("mpid stopped")
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) && !errors.Is(serveErr, grpc.ErrServerStopped) {
+		return serveErr
+	}
+	return nil
+}
+
+// newLogger returns the JSON logger on w.
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	l.UnmarshalText([]byte(level)) // validated by parseConfig
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// logCall writes the one log line of a gRPC call (REST calls included):
+// method, code, duration, request ID and caller — never the request's
+// content.
+func logCall(ctx context.Context, log *slog.Logger, c auth.Call) {
+	code := status.Code(c.Err)
+	level := slog.LevelInfo
+	switch code {
+	case codes.Internal, codes.Unknown, codes.DataLoss:
+		level = slog.LevelError
+	case codes.Unauthenticated, codes.PermissionDenied:
+		level = slog.LevelWarn
+	}
+	attrs := []slog.Attr{
+		slog.String("method", c.Method),
+		slog.String("code", code.String()),
+		slog.Float64("duration_ms", float64(c.Duration.Microseconds())/1000),
+		slog.String("request_id", c.RequestID),
+	}
+	if c.Principal != nil {
+		attrs = append(attrs, slog.String("principal", c.Principal.Name), slog.String("role", string(c.Principal.Role)))
+	}
+	log.LogAttrs(ctx, level, "rpc", attrs...)
+}
+
+// serverTLS returns the listeners' TLS configuration, or nil without
+// --tls-cert. With --client-ca a client certificate is asked for and, when
+// given, verified against those CAs (clients may still authenticate with
+// a token instead).
+func serverTLS(cfg Config) (*tls.Config, error) {
+	if cfg.TLSCert == "" {
+		return nil, nil
+	}
+	cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+	if err != nil {
+		return nil, fmt.Errorf("--tls-cert/--tls-key: %w", err)
+	}
+	c := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}}
+	if cfg.ClientCA != "" {
+		pem, err := os.ReadFile(cfg.ClientCA)
+		if err != nil {
+			return nil, fmt.Errorf("--client-ca: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--client-ca: no PEM certificate in %s", cfg.ClientCA)
+		}
+		c.ClientCAs = pool
+		c.ClientAuth = tls.VerifyClientCertIfGiven
+	}
+	return c, nil
+}
+
+// openStore opens the store the configuration names.
+func openStore(ctx context.Context, cfg Config) (store.Store, error) {
+	if cfg.DatabaseURL != "" {
+		st, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("--database-url: %w", err)
+		}
+		return st, nil
+	}
+	st, err := bolt.Open(cfg.DB, bolt.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("--db %s: %w", cfg.DB, err)
+	}
+	return st, nil
+}
+
+func storeKind(cfg Config) string {
+	if cfg.DatabaseURL != "" {
+		return "postgres"
+	}
+	return "bolt"
+}
+
+// serviceModel loads the model, applies threshold overrides and scales
+// its prior to the records the store holds, as mpictl does (never above
+// the model's own).
+func serviceModel(ctx context.Context, cfg Config, st store.Store) (*matching.Model, error) {
+	model := matching.DefaultModel()
+	if cfg.Model != "" {
+		var err error
+		if model, err = matching.LoadModel(cfg.Model); err != nil {
+			return nil, fmt.Errorf("--model: %w", err)
+		}
+	}
+	if cfg.MatchThreshold != 0 || cfg.ReviewThreshold != 0 {
+		c := *model
+		if cfg.MatchThreshold != 0 {
+			c.Thresholds.Match = cfg.MatchThreshold
+		}
+		if cfg.ReviewThreshold != 0 {
+			c.Thresholds.Review = cfg.ReviewThreshold
+		}
+		if err := c.Init(); err != nil {
+			return nil, fmt.Errorf("--match-threshold/--review-threshold: %w", err)
+		}
+		model = &c
+	}
+	var n store.Counts
+	if err := st.View(ctx, func(tx store.Tx) error {
+		var err error
+		n, err = tx.Counts(ctx)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if model.Training != nil && int(n.ActiveRecords) > model.Training.Records {
+		model = model.ForPopulation(int(n.ActiveRecords))
+	}
+	return model, nil
+}
+
+// writeFileAtomic writes b to path through a temporary file and a rename.
+func writeFileAtomic(path string, b []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
