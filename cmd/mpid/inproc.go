@@ -4,6 +4,8 @@ import (
 	"context"
 	"net"
 	"sync"
+
+	"google.golang.org/grpc/credentials"
 )
 
 // inprocListener is a net.Listener of in-memory connections: the REST
@@ -72,3 +74,26 @@ type inprocConn struct{ net.Conn }
 
 func (inprocConn) RemoteAddr() net.Addr { return inprocAddr{} }
 func (inprocConn) LocalAddr() net.Addr  { return inprocAddr{} }
+
+// inprocOrTLS are the server's TLS credentials, except that in-process
+// connections (from the REST gateway, which terminated TLS itself) skip
+// the handshake.
+type inprocOrTLS struct {
+	credentials.TransportCredentials
+}
+
+// inprocAuth is the AuthInfo of an in-process connection.
+type inprocAuth struct{ credentials.CommonAuthInfo }
+
+func (inprocAuth) AuthType() string { return "inproc" }
+
+func (c inprocOrTLS) ServerHandshake(conn net.Conn) (net.Conn, credentials.AuthInfo, error) {
+	if _, ok := conn.(inprocConn); ok {
+		return conn, inprocAuth{credentials.CommonAuthInfo{SecurityLevel: credentials.PrivacyAndIntegrity}}, nil
+	}
+	return c.TransportCredentials.ServerHandshake(conn)
+}
+
+func (c inprocOrTLS) Clone() credentials.TransportCredentials {
+	return inprocOrTLS{c.TransportCredentials.Clone()}
+}

@@ -165,7 +165,9 @@ type timedStore struct {
 	h *prometheus.HistogramVec
 }
 
-func (s timedStore) since(op string, t time.Time) { s.h.WithLabelValues(op).Observe(time.Since(t).Seconds()) }
+func (s timedStore) since(op string, t time.Time) {
+	s.h.WithLabelValues(op).Observe(time.Since(t).Seconds())
+}
 
 func (s timedStore) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 	defer s.since("update", time.Now())

@@ -84,7 +84,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		grpc.ChainStreamInterceptor(guard.Stream(), m.stream),
 	}
 	if tlsCfg != nil {
-		opts = append(opts, grpc.Creds(credentials.NewTLS(tlsCfg)))
+		opts = append(opts, grpc.Creds(inprocOrTLS{credentials.NewTLS(tlsCfg)}))
 	}
 	gs := grpc.NewServer(opts...)
 	grpcapi.New(svc, grpcapi.Config{Actor: auth.ActorFrom, CheckSource: guard.CheckSource, Logger: log}).Register(gs)
