@@ -3,6 +3,8 @@ package auth
 import (
 	"context"
 	"crypto/x509"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"strings"
@@ -63,6 +65,11 @@ type Options struct {
 	Rules map[string][]Role
 	// Public methods need no principal; default Public().
 	Public map[string]bool
+	// Refresh, when set, is called when a token or client certificate is
+	// unknown: it returns the principals anew when their file changed
+	// (nil when it did not), and the guard tries once more with them — so
+	// a principal added a moment ago is known at its first call.
+	Refresh func() *Table
 	// TrustedPeer reports whether a connection's remote address is the
 	// in-process REST gateway, whose ForwardedCertHeader is believed.
 	// Default: no peer is.
@@ -182,19 +189,37 @@ func (g *Guard) admit(ctx context.Context, method, id string) (*Principal, error
 // certificate, else (from the in-process gateway only) the certificate
 // names the gateway forwarded.
 func (g *Guard) authenticate(ctx context.Context) (*Principal, error) {
-	t := g.table.Load()
+	p, err := g.authenticateWith(ctx, g.table.Load())
+	if errors.Is(err, errUnknown) && g.opt.Refresh != nil {
+		if t := g.opt.Refresh(); t != nil {
+			g.table.Store(t)
+			p, err = g.authenticateWith(ctx, t)
+		}
+	}
+	if err != nil {
+		return nil, status.Error(codes.Unauthenticated, err.Error())
+	}
+	return p, nil
+}
+
+// errUnknown marks credentials that are well-formed but not in the table.
+var errUnknown = errors.New("unknown")
+
+// authenticateWith authenticates against t; errors are plain, for
+// authenticate to make statuses of.
+func (g *Guard) authenticateWith(ctx context.Context, t *Table) (*Principal, error) {
 	md, _ := metadata.FromIncomingContext(ctx)
 	if v := md.Get("authorization"); len(v) > 0 {
 		if len(v) > 1 {
-			return nil, status.Error(codes.Unauthenticated, "authorization: sent more than once")
+			return nil, errors.New("authorization: sent more than once")
 		}
 		token, ok := bearer(v[0])
 		if !ok {
-			return nil, status.Error(codes.Unauthenticated, "authorization: want \"Bearer <token>\"")
+			return nil, errors.New("authorization: want \"Bearer <token>\"")
 		}
 		p, err := t.Token(token)
 		if err != nil {
-			return nil, status.Error(codes.Unauthenticated, "authorization: unknown token")
+			return nil, fmt.Errorf("authorization: %w token", errUnknown)
 		}
 		return p, nil
 	}
@@ -203,19 +228,19 @@ func (g *Guard) authenticate(ctx context.Context) (*Principal, error) {
 		if names := verifiedNames(pr); names != nil {
 			p, err := t.Certificate(names)
 			if err != nil {
-				return nil, status.Error(codes.Unauthenticated, "client certificate: not registered in the tokens file")
+				return nil, fmt.Errorf("client certificate: %w (not registered in the tokens file)", errUnknown)
 			}
 			return p, nil
 		}
 		if names := md.Get(ForwardedCertHeader); len(names) > 0 && g.opt.TrustedPeer(pr.Addr) {
 			p, err := t.Certificate(names)
 			if err != nil {
-				return nil, status.Error(codes.Unauthenticated, "client certificate: not registered in the tokens file")
+				return nil, fmt.Errorf("client certificate: %w (not registered in the tokens file)", errUnknown)
 			}
 			return p, nil
 		}
 	}
-	return nil, status.Error(codes.Unauthenticated, "no credentials: send \"authorization: Bearer <token>\" or a client certificate")
+	return nil, errors.New("no credentials: send \"authorization: Bearer <token>\" or a client certificate")
 }
 
 // bearer returns the token of an authorization value "Bearer <token>".

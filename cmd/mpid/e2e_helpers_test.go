@@ -245,7 +245,3 @@ func addToken(t *testing.T, dir string, args ...string) string {
 	sc.Scan()
 	return sc.Text()
 }
-
-// waitABit pauses between polls of something mpid does in the
-// background.
-func waitABit() { time.Sleep(20 * time.Millisecond) }

@@ -41,7 +41,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if _, err := firstRunTokens(cfg.Tokens, stderr); err != nil {
 		return fmt.Errorf("tokens file %s: %w", cfg.Tokens, err)
 	}
-	table, err := loadTable(cfg.Tokens)
+	tokens, table, err := newTokensFile(cfg.Tokens, log)
 	if err != nil {
 		return fmt.Errorf("%s: %w", cfg.Tokens, err)
 	}
@@ -73,6 +73,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		Auditor:     st,
 		Logger:      log,
 		TrustedPeer: isInproc,
+		Refresh:     tokens.refresh,
 		Report: func(ctx context.Context, c auth.Call) {
 			m.observe(c)
 			logCall(ctx, log, c)
@@ -141,7 +142,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	}()
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	go watchTokens(watchCtx, cfg.Tokens, guard, 2*time.Second, log)
+	go tokens.watch(watchCtx, guard, 2*time.Second)
 
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	ready.Store(true)

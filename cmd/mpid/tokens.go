@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vnhealth/mpi/api/auth"
@@ -86,32 +88,68 @@ func runToken(args []string, getenv func(string) string, stdout, stderr io.Write
 	if err := auth.WriteFile(*path, f); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "mpid: added a token for principal %s (role %s) to %s; a running mpid picks it up within seconds\n", *name, role, *path)
+	fmt.Fprintf(stderr, "mpid: added a token for principal %s (role %s) to %s; a running mpid knows it from its first use\n", *name, role, *path)
 	fmt.Fprintln(stdout, token)
 	return nil
 }
 
-// loadTable reads the tokens file into a table.
-func loadTable(path string) (*auth.Table, error) {
-	f, err := auth.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return auth.NewTable(f)
+// tokensFile keeps the principals of the tokens file in force in a
+// Guard: it reloads them when the file's content changes, on a timer
+// (watch: removed tokens stop working within the interval) and when a
+// caller presents an unknown token or certificate (refresh: a token just
+// added works at once).
+type tokensFile struct {
+	path string
+	log  *slog.Logger
+	mu   sync.Mutex
+	sum  [sha256.Size]byte
 }
 
-// watchTokens reloads the tokens file into g when its modification time
-// or size changes, checking every interval until ctx ends. A file that no
-// longer parses is logged and the principals in force are kept.
-func watchTokens(ctx context.Context, path string, g *auth.Guard, interval time.Duration, log *slog.Logger) {
-	stamp := func() (time.Time, int64) {
-		fi, err := os.Stat(path)
-		if err != nil {
-			return time.Time{}, -1
-		}
-		return fi.ModTime(), fi.Size()
+func newTokensFile(path string, log *slog.Logger) (*tokensFile, *auth.Table, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
 	}
-	mt, sz := stamp()
+	f, err := auth.ParseFile(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	tab, err := auth.NewTable(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &tokensFile{path: path, log: log, sum: sha256.Sum256(b)}, tab, nil
+}
+
+// refresh returns the principals anew when the file changed since it was
+// last read, else nil. A file that no longer parses is logged and the
+// principals in force are kept.
+func (tf *tokensFile) refresh() *auth.Table {
+	tf.mu.Lock()
+	defer tf.mu.Unlock()
+	b, err := os.ReadFile(tf.path)
+	if err != nil {
+		return nil
+	}
+	sum := sha256.Sum256(b)
+	if sum == tf.sum {
+		return nil
+	}
+	tf.sum = sum
+	f, err := auth.ParseFile(b)
+	if err == nil {
+		var tab *auth.Table
+		if tab, err = auth.NewTable(f); err == nil {
+			tf.log.Info("tokens file reloaded", "file", tf.path, "principals", len(f.Principals))
+			return tab
+		}
+	}
+	tf.log.Error("tokens file changed but cannot be used; keeping the principals in force", "file", tf.path, "err", err)
+	return nil
+}
+
+// watch applies refresh to g every interval until ctx ends.
+func (tf *tokensFile) watch(ctx context.Context, g *auth.Guard, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -120,17 +158,8 @@ func watchTokens(ctx context.Context, path string, g *auth.Guard, interval time.
 			return
 		case <-t.C:
 		}
-		m, s := stamp()
-		if m.Equal(mt) && s == sz {
-			continue
+		if tab := tf.refresh(); tab != nil {
+			g.SetTable(tab)
 		}
-		mt, sz = m, s
-		tab, err := loadTable(path)
-		if err != nil {
-			log.Error("tokens file changed but cannot be used; keeping the principals in force", "file", path, "err", err)
-			continue
-		}
-		g.SetTable(tab)
-		log.Info("tokens file reloaded", "file", path)
 	}
 }
