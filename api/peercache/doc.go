@@ -32,6 +32,12 @@
 // The next read on any replica, of either EID, asks for "8K3M2P9QX@8",
 // which hashes to (say) A: A loads it once and serves the others.
 //
+// A version names one content only while the store's history runs
+// forward: all replicas must serve one store, and after a store is
+// restored from a backup (which can bring a person back to a version it
+// has since passed, and then to another content at that number) every
+// replica must be restarted, which empties the caches.
+//
 // Values are the views in a compact binary encoding (codec.go); Asked is
 // set by the Service per request, not cached.
 //
