@@ -126,6 +126,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		Handler:           httpHandler(gw, st, m, log, &ready, cfg.MaxRequestBytes),
 		TLSConfig:         tlsCfg,
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

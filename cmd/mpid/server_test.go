@@ -2,15 +2,19 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/grpc/codes"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
 
 	"github.com/vnhealth/mpi/api/auth"
+	mpiv1 "github.com/vnhealth/mpi/proto/mpi/v1"
 )
 
 // TestFirstRun: without a tokens file mpid creates one (mode 0600, hashes
@@ -113,8 +117,31 @@ func TestEndpoints(t *testing.T) {
 	if id := hdr.Get("X-Request-Id"); !auth.SaneRequestID(id) || id == "bad id with spaces" {
 		t.Errorf("an insane request ID was kept: %q", id)
 	}
-	// Too large a body.
+	// The read was audited with the caller, its role, the request ID the
+	// response named and the person disclosed.
+	audit, err := mpiv1.NewAdminServiceClient(d.conn()).QueryAudit(bearer(t.Context(), d.adminToken), &mpiv1.QueryAuditRequest{Actor: "admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, e := range audit.GetEntries() {
+		if e.GetRequestId() == hdr.Get("X-Request-Id") {
+			found = true
+			if e.GetRole() != "admin" || e.GetOutcome() != "ok" || !slices.Contains(e.GetEids(), eids[0]) {
+				t.Errorf("the look-up audited as %v", e)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no audit entry with the look-up's request ID %s", hdr.Get("X-Request-Id"))
+	}
+	// Too large a body, or message.
 	big := `{"source":"BV01","local_id":"2","full_name":"` + strings.Repeat("A", 5000) + `"}`
+	_, err = mpiv1.NewHubServiceClient(d.conn()).Resolve(bearer(t.Context(), d.adminToken), &mpiv1.ResolveRequest{Record: &mpiv1.SourceRecord{
+		Source: "BV01", LocalId: "2", FullName: strings.Repeat("A", 5000)}})
+	if status.Code(err) != codes.ResourceExhausted {
+		t.Errorf("a 5000-byte gRPC message with --max-request-bytes 4096: %v, want ResourceExhausted", err)
+	}
 	if code, body, _ := d.httpDo(nil, "POST", "/v1/records:resolve", d.adminToken, big); code != 413 {
 		t.Errorf("a 5000-byte body with --max-request-bytes 4096: %d %s, want 413", code, body)
 	}
