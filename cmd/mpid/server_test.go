@@ -2,9 +2,9 @@ package main
 
 import (
 	"encoding/json"
-	"slices"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
