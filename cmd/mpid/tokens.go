@@ -66,6 +66,9 @@ func runToken(args []string, getenv func(string) string, stdout, stderr io.Write
 		return nil
 	})
 	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	role, err := auth.ParseRole(*roleName)
