@@ -45,6 +45,9 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", cfg.Tokens, err)
 	}
+	if fi, err := os.Stat(cfg.Tokens); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		log.Warn("the tokens file is readable by other users; it should have mode 0600", "file", cfg.Tokens, "mode", fi.Mode().Perm().String())
+	}
 	tlsCfg, err := serverTLS(cfg)
 	if err != nil {
 		return err
