@@ -28,11 +28,21 @@
 //     same check the bulk dedupe applies: guard rails, different
 //     identifiers, strong conflict, size);
 //     - exactly one auto-linkable person: link ("linked");
-//     - two or more: link to none — a new person and a possible-duplicate
-//     task listing them ("duplicate"), less those a steward declared
-//     distinct from a stronger one (a "distinct" answer to an earlier
-//     possible-duplicate task is sticky); when that leaves one, a
-//     possible-match task listing them all instead ("review");
+//     - two or more, one of which the record belongs to rather than the
+//     others with at least the match threshold's probability
+//     (cluster.Posterior: the persons compete for the record, each with
+//     odds 2^weight of its best pair) — in practice a best pair over 3
+//     bits heavier than the others': link there ("linked"); the others
+//     that may join that person with the record (cluster.Compatible) are
+//     possible duplicates of it — a possible-duplicate task lists them,
+//     less those a steward declared distinct; nothing is merged. The bulk
+//     dedupe decides such a record the same way: strongest edge first,
+//     the weaker one then a merge it checks;
+//     - two or more about alike: link to none — a new person and a
+//     possible-duplicate task listing them ("duplicate"), less those a
+//     steward declared distinct from a stronger one (a "distinct" answer
+//     to an earlier possible-duplicate task is sticky); when that leaves
+//     one, a possible-match task listing them all instead ("review");
 //     - none, but persons in the review band (or strong but vetoed): a new
 //     person and a possible-match task with their scores and explanations
 //     ("review");

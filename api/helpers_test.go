@@ -177,3 +177,9 @@ func mustVerify(t testing.TB, s *Service) VerifyReport {
 	}
 	return rep
 }
+
+// normalized returns raw normalized.
+func normalized(raw matching.Raw) *matching.Record {
+	m := matching.Normalize(&raw)
+	return &m
+}

@@ -354,6 +354,7 @@ const (
 	reasonReview   = "resolve: possible match sent to review"
 	reasonDup      = "resolve: matched several persons; sent to review"
 	reasonDistinct = "resolve: matched several persons a steward declared distinct; sent to review"
+	reasonDominant = "resolve: matched one person far more strongly than the others it matched"
 )
 
 // resolveTx resolves one prepared record inside an Update.
@@ -448,6 +449,8 @@ func (s *Service) decide(ctx context.Context, tx store.Tx, actor Actor, in *inpu
 		target, reason = pc, reasonStay
 	case len(autos) == 1 && !heldBack:
 		target, reason = autos[0], reasonAutoLink
+	case len(autos) >= 2 && !heldBack && s.dominant(autos):
+		target, reason = autos[0], reasonDominant
 	case current != "" && pc != nil && pc.veto == cluster.ReasonNone && pc.best.Decision >= matching.Review:
 		target, reason = pc, reasonStay
 	case current != "" && pc == nil && len(autos) == 0 && len(possible) == 0:
@@ -460,7 +463,13 @@ func (s *Service) decide(ctx context.Context, tx store.Tx, actor Actor, in *inpu
 		res.Decision = DecisionLinked
 		res.EID = target.eid
 		s.describe(res, in, target)
-		return s.setLink(ctx, tx, withRecord(target.link(targetKind, actor), in.key), reason)
+		if err := s.setLink(ctx, tx, withRecord(target.link(targetKind, actor), in.key), reason); err != nil {
+			return err
+		}
+		if reason != reasonDominant {
+			return nil
+		}
+		return s.raiseBridged(ctx, tx, actor, in, target, autos[1:], res)
 	}
 
 	// No person to link to: a new person — or the record's own, when it is
@@ -519,6 +528,47 @@ func (s *Service) decide(ctx context.Context, tx store.Tx, actor Actor, in *inpu
 		res.TaskID = id
 	}
 	return nil
+}
+
+// dominant reports whether the record, auto-linkable to every person of
+// autos (strongest first), belongs to the first with at least the match
+// threshold's probability when they compete for it (cluster.Posterior).
+func (s *Service) dominant(autos []*personScore) bool {
+	ws := make([]float64, len(autos))
+	for i, p := range autos {
+		ws[i] = p.best.Weight
+	}
+	return cluster.Posterior(ws) >= s.model.Thresholds.Match
+}
+
+// raiseBridged opens a possible-duplicate task when the record, linked to
+// target as the dominant of several auto-linkable persons, makes others of
+// them possible duplicates of target: those that target's records and the
+// record together may join (cluster.Compatible) and that no steward
+// declared distinct. The task's record is the bridging one; its
+// candidates are target and those persons (a "distinct" answer is
+// remembered between candidates). Nothing is merged: a steward decides.
+// The others that may not join target are different people the record
+// merely resembles, as when one auto-linkable person is found and others
+// were vetoed: no task.
+func (s *Service) raiseBridged(ctx context.Context, tx store.Tx, actor Actor, in *input, target *personScore, others []*personScore, res *Result) error {
+	joined := append(target.norms(), in.norm)
+	group := []*personScore{target}
+	for _, q := range others {
+		if why, _ := cluster.Compatible(s.model, joined, q.norms(), s.cluster); why == cluster.ReasonNone {
+			group = append(group, q)
+		}
+	}
+	if len(group) < 2 {
+		return nil
+	}
+	dups, err := s.undeclaredDuplicates(ctx, tx, group)
+	if err != nil || len(dups) < 2 {
+		return err
+	}
+	id, err := s.openTask(ctx, tx, actor, in.key, in.norm, store.TaskPossibleDuplicate, dups, target.eid)
+	res.TaskID = id
+	return err
 }
 
 // undeclaredDuplicates returns the persons among autos a possible-duplicate

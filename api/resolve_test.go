@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +25,8 @@ func TestResolve(t *testing.T) {
 		{"NewVersionReevaluated", testNewVersion},
 		{"ConstraintsSurviveNewVersion", testConstraints},
 		{"StrongMatchTwoPersonsLinksToNeither", testDuplicate},
+		{"FarStrongerMatchLinksAndRaisesDuplicate", testDominant},
+		{"FarStrongerMatchDeclaredDistinct", testDominantDistinct},
 		{"ReviewBand", testReviewBand},
 		{"Retract", testRetract},
 		{"Batch", testBatch},
@@ -241,6 +244,69 @@ func testDuplicate(t *testing.T, open opener) {
 			}
 			return err
 		})
+	}
+	mustVerify(t, s)
+}
+
+// haFull is Hà's hospital record again from another hospital, with the
+// phone of her insurance claim: it matches her hospital record on name,
+// birth date, sex, province and street, and the claim on name, sex and
+// phone only.
+var haFull = matching.Raw{Source: "BV36001", LocalID: "H-7", FullName: "Phạm Thị Thu Hà", Gender: "Nữ",
+	BirthDate: "1985-03-12", Province: "36", Address: "8 Trần Hưng Đạo", Phone: "0912777031"}
+
+// testDominant: Hà's hospital record and her insurance claim are two
+// persons (they share only name and sex). A record that matches both
+// strongly but the hospital person far more strongly — the probability it
+// is hers rather than the claim's person's reaches the match threshold —
+// links to the hospital person, and the claim's person becomes a possible
+// duplicate of it: a task for a steward, nothing merged.
+func testDominant(t *testing.T, open opener) {
+	s := newService(t, open, Options{})
+	p1 := resolve(t, s, haHospital).EID
+	p2 := resolve(t, s, haClaims).EID
+	if p1 == p2 {
+		t.Fatal("setup: Hà's hospital record and claim on one person")
+	}
+	w1 := s.model.Score(normalized(haFull), normalized(haHospital))
+	w2 := s.model.Score(normalized(haFull), normalized(haClaims))
+	if w1.Decision != matching.Match || w2.Decision != matching.Match || w1.Weight-w2.Weight < 4 {
+		t.Fatalf("setup: weights %.1f (%v) and %.1f (%v); want two matches, the first 4 bits or more stronger", w1.Weight, w1.Decision, w2.Weight, w2.Decision)
+	}
+	res := resolve(t, s, haFull)
+	if res.Decision != DecisionLinked || res.EID != p1 || res.TaskID == 0 {
+		t.Fatalf("record matching %s far more strongly than %s: %+v; want linked to %s with a task", p1, p2, res, p1)
+	}
+	tk := task(t, s, res.TaskID)
+	want := []store.EID{p1, p2}
+	slices.Sort(want)
+	if diff := cmp.Diff(want, candidateEIDs(tk)); diff != "" || tk.Kind != store.TaskPossibleDuplicate || tk.Record != keyOf(haFull) {
+		t.Errorf("task: kind %d record %s; candidates mismatch (-want +got):\n%s", tk.Kind, tk.Record, diff)
+	}
+	if e := linkOf(t, s, keyOf(haClaims)); e != p2 {
+		t.Errorf("the claim moved to %s; want it left on %s", e, p2)
+	}
+	if p := person(t, s, p2); p.MergedInto != "" {
+		t.Errorf("%s merged into %s automatically", p2, p.MergedInto)
+	}
+	mustVerify(t, s)
+}
+
+// testDominantDistinct: once a steward declared the two persons distinct,
+// the record still links to the far stronger one, with no task.
+func testDominantDistinct(t *testing.T, open opener) {
+	s, p1, p2, _, id := duplicateTask(t, open)
+	ctx := t.Context()
+	if _, err := s.ResolveTask(ctx, steward, id, TaskResolution{Outcome: OutcomeDistinct}, "two women"); err != nil {
+		t.Fatal(err)
+	}
+	// The clinic record, which matched both alike, leaves.
+	if _, err := s.Retract(ctx, hub, keyOf(haClinic), "sent in error"); err != nil {
+		t.Fatal(err)
+	}
+	res := resolve(t, s, haFull)
+	if res.Decision != DecisionLinked || res.EID != p1 || res.TaskID != 0 {
+		t.Errorf("record matching %s far more strongly than %s (declared distinct): %+v; want linked to %s, no task", p1, p2, res, p1)
 	}
 	mustVerify(t, s)
 }

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"cmp"
+	"math"
 	"slices"
 
 	"github.com/vnhealth/mpi/matching"
@@ -223,6 +224,31 @@ func Compatible(model *matching.Model, a, b []*matching.Record, opt Options) (Re
 		}
 	}
 	return ReasonNone, 0
+}
+
+// Posterior returns the probability that a record belongs to the first
+// of several groups it may join, given the match weights of its best pair
+// with each (weights[0] the first's): the groups are exclusive hypotheses,
+// each with odds 2^weight against "none of them", so the first's
+// probability is 2^w0 / (1 + Σ 2^wi). With one group it is that pair's
+// match probability. Build needs no such test — it applies the stronger
+// edge first and checks the weaker one as a merge of the two groups — but
+// the online path, which may not merge two persons automatically, links a
+// record that may join several persons to the first only when this
+// probability reaches the model's match threshold, as a single person's
+// must, and leaves a record that matches several about equally to a
+// steward.
+func Posterior(weights []float64) float64 {
+	if len(weights) == 0 {
+		return 0
+	}
+	// Divide through by 2^w0: 1 / (2^-w0 + Σ 2^(wi-w0)), which neither
+	// overflows nor underflows for weights of any size.
+	d := math.Exp2(-weights[0])
+	for _, w := range weights {
+		d += math.Exp2(w - weights[0])
+	}
+	return 1 / d
 }
 
 func check(model *matching.Model, recs []matching.Record, a, b []int32, conflictBits float64) (Reason, matching.GuardRails) {

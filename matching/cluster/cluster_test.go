@@ -1,6 +1,7 @@
 package cluster_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -194,5 +195,29 @@ func TestBuildPlaceholder(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPosterior: one group's probability is its pair's match probability;
+// two groups matched alike share it; a group 10 bits stronger takes
+// 1023/1024 of it; weights far beyond float range stay finite.
+func TestPosterior(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		weights []float64
+		want    float64
+	}{
+		{"none", nil, 0},
+		{"one", []float64{3}, 8.0 / 9},
+		{"two alike", []float64{20, 20}, 1 / (2 + math.Exp2(-20))},
+		{"ten bits apart", []float64{30, 20}, 1 / (1 + math.Exp2(-10) + math.Exp2(-30))},
+		{"three", []float64{5, 5, 5}, 1 / (3 + math.Exp2(-5))},
+		{"huge", []float64{5000, 4990}, 1 / (1 + math.Exp2(-10))},
+		{"very negative", []float64{-5000}, 0},
+	} {
+		got := cluster.Posterior(c.weights)
+		if math.IsNaN(got) || math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("%s: Posterior(%v) = %g, want %g", c.name, c.weights, got, c.want)
+		}
 	}
 }
