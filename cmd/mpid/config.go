@@ -30,6 +30,16 @@ type Config struct {
 	MatchThreshold  float64
 	ReviewThreshold float64
 
+	// The person cache (api/peercache): PersonCacheMB its size (0: off);
+	// Peers the replicas sharing it, Self this one's URL among them,
+	// PeerAddr where it serves them (default Self's host and port),
+	// PeerToken their shared secret.
+	PersonCacheMB int
+	Peers         []string
+	Self          string
+	PeerAddr      string
+	PeerToken     string
+
 	MaxRequestBytes int
 	ShutdownTimeout time.Duration
 	LogLevel        string
@@ -43,6 +53,7 @@ const (
 	defaultHTTPAddr        = "127.0.0.1:7480"
 	defaultMaxRequestBytes = 4 << 20
 	defaultShutdownTimeout = 30 * time.Second
+	defaultPersonCacheMB   = 64
 )
 
 // parseConfig reads the flags; every flag --name falls back to the
@@ -71,7 +82,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	str(&c.Tokens, "tokens", defaultTokens, "tokens file (principals, roles, sources, token hashes); created with an admin token when missing")
 	str(&c.Model, "model", "", "model file (default: the embedded model)")
 	str(&c.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
-	var match, review, maxReq, timeout string
+	var match, review, maxReq, timeout, peers, cacheMB string
+	str(&peers, "peers", "", "comma-separated peer URLs of every replica sharing the person cache, this one's included (e.g. http://10.0.0.5:7490)")
+	str(&c.Self, "self", "", "this replica's URL among --peers")
+	str(&c.PeerAddr, "peer-addr", "", "listen address for the peers' cache requests (default: --self's host and port)")
+	str(&c.PeerToken, "peer-token", "", "secret the replicas of --peers share (prefer the environment variable)")
+	str(&cacheMB, "person-cache-mb", strconv.Itoa(defaultPersonCacheMB), "size of the person cache in MiB; 0 turns it off")
 	str(&match, "match-threshold", "", "auto-link probability threshold (default: the model's)")
 	str(&review, "review-threshold", "", "review probability threshold (default: the model's)")
 	str(&maxReq, "max-request-bytes", strconv.Itoa(defaultMaxRequestBytes), "largest request accepted, gRPC message or HTTP body")
@@ -97,6 +113,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(timeout); err != nil || c.ShutdownTimeout <= 0 {
 		return c, fmt.Errorf("%w: --shutdown-timeout: want a positive duration such as 30s", errUsage)
+	}
+	if c.PersonCacheMB, err = strconv.Atoi(cacheMB); err != nil {
+		return c, fmt.Errorf("%w: --person-cache-mb: want an integer", errUsage)
+	}
+	if err := peerConfig(&c, peers); err != nil {
+		return c, err
 	}
 	switch {
 	case c.DB != "" && c.DatabaseURL != "":

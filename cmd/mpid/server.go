@@ -69,7 +69,17 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		closeStore()
 		return err
 	}
-	svc := api.New(st, api.Options{Model: model})
+	persons, stopPeers, err := personCache(cfg, st, m, log)
+	if err != nil {
+		closeStore()
+		return err
+	}
+	defer stopPeers()
+	opt := api.Options{Model: model}
+	if persons != nil {
+		opt.Persons = persons
+	}
+	svc := api.New(st, opt)
 	m.reviewQueue(st, 10*time.Second)
 
 	guard := auth.NewGuard(table, auth.Options{
