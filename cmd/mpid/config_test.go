@@ -13,7 +13,7 @@ import (
 func TestParseConfig(t *testing.T) {
 	t.Parallel()
 	def := Config{DB: defaultDB, GRPCAddr: defaultGRPCAddr, HTTPAddr: defaultHTTPAddr, Tokens: defaultTokens,
-		MaxRequestBytes: defaultMaxRequestBytes, ShutdownTimeout: defaultShutdownTimeout, LogLevel: "info"}
+		MaxRequestBytes: defaultMaxRequestBytes, ShutdownTimeout: defaultShutdownTimeout, LogLevel: "info", PersonCacheMB: defaultPersonCacheMB}
 	with := func(f func(*Config)) Config { c := def; f(&c); return c }
 	for _, tc := range []struct {
 		name string
