@@ -61,6 +61,7 @@ type Cache struct {
 
 	storeLoads   atomic.Int64
 	versionMoved atomic.Int64
+	badValues    atomic.Int64
 }
 
 var _ api.PersonCache = (*Cache)(nil)
@@ -106,7 +107,11 @@ func (c *Cache) PersonView(ctx context.Context, eid store.EID, version int64) (a
 	}
 	v, err := decodeView(b)
 	if err != nil {
-		return api.PersonView{}, fmt.Errorf("person %s@%d: %w", eid, version, err)
+		// A peer of another build (another codecFormat) or a damaged
+		// value: read the view from the store instead.
+		c.badValues.Add(1)
+		c.storeLoads.Add(1)
+		return api.LoadPersonView(ctx, c.st, eid, version)
 	}
 	return v, nil
 }
@@ -163,6 +168,9 @@ type Stats struct {
 	// that found the person moved on (nothing cached).
 	StoreLoads   int64
 	VersionMoved int64
+	// BadValues counts values that did not decode (from a peer of
+	// another build): the view was read from the store instead.
+	BadValues int64
 	// Bytes and Items are what the caches hold now (owned and hot).
 	Bytes int64
 	Items int64
@@ -176,7 +184,7 @@ func (c *Cache) Stats() Stats {
 		Gets: g.Gets.Get(), Hits: g.CacheHits.Get(),
 		PeerLoads: g.PeerLoads.Get(), PeerErrors: g.PeerErrors.Get(),
 		ServerRequests: g.ServerRequests.Get(),
-		StoreLoads:     c.storeLoads.Load(), VersionMoved: c.versionMoved.Load(),
+		StoreLoads:     c.storeLoads.Load(), VersionMoved: c.versionMoved.Load(), BadValues: c.badValues.Load(),
 		Bytes: main.Bytes + hot.Bytes, Items: main.Items + hot.Items,
 	}
 }

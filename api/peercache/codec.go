@@ -24,8 +24,8 @@ import (
 // flag byte (0: zero time), Unix seconds (varint) and nanoseconds
 // (uvarint), in UTC; floats 8 bytes, IEEE 754, big-endian. Asked is not
 // encoded: the Service sets it per request. A field added to a view needs
-// a new format byte: replicas of two builds then simply miss each other's
-// values (decode fails, the caller's Service falls back to the store).
+// a new format byte: a replica that gets a value it cannot decode from a
+// peer of another build reads the view from the store (Stats.BadValues).
 
 // codecFormat is the format byte of this encoding.
 const codecFormat = 1

@@ -32,6 +32,7 @@ func NewCollector(c *Cache) *Collector {
 		counter("server_requests_total", "Peers' reads this replica answered.", func(s *Stats) int64 { return s.ServerRequests }),
 		counter("store_loads_total", "Views read from the store.", func(s *Stats) int64 { return s.StoreLoads }),
 		counter("version_moved_total", "Store loads that found the person at another version (nothing cached).", func(s *Stats) int64 { return s.VersionMoved }),
+		counter("bad_values_total", "Cached values that did not decode (a peer of another build); read from the store instead.", func(s *Stats) int64 { return s.BadValues }),
 		gauge("bytes", "Bytes the caches hold (owned keys and hot copies).", func(s *Stats) int64 { return s.Bytes }),
 		gauge("items", "Views the caches hold (owned keys and hot copies).", func(s *Stats) int64 { return s.Items }),
 	}}

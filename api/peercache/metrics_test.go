@@ -45,7 +45,7 @@ mpi_peercache_items 1
 		"mpi_peercache_gets_total", "mpi_peercache_hits_total", "mpi_peercache_store_loads_total", "mpi_peercache_items"); err != nil {
 		t.Error(err)
 	}
-	if n, err := testutil.GatherAndCount(reg); err != nil || n != 9 {
-		t.Errorf("%d metrics, %v; want 9", n, err)
+	if n, err := testutil.GatherAndCount(reg); err != nil || n != 10 {
+		t.Errorf("%d metrics, %v; want 10", n, err)
 	}
 }

@@ -536,3 +536,45 @@ func TestConcurrentNoStaleRead(t *testing.T) {
 		})
 	}
 }
+
+// TestBadPeerValue: a value a peer sends that does not decode (a peer of
+// another build) is not served: the view is read from the store.
+func TestBadPeerValue(t *testing.T) {
+	t.Parallel()
+	st := backends[0].open(t)
+	plain := api.New(st, api.Options{})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte{99, 1, 2, 3})
+	})}
+	go func() { _ = other.Serve(l) }()
+	t.Cleanup(func() { _ = other.Close() })
+	self, peer := "http://127.0.0.1:1", "http://"+l.Addr().String()
+	c, err := peercache.New(st, peercache.Options{Group: groupName(), Self: self, Peers: []string{self, peer}, Token: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := api.New(st, api.Options{Persons: c})
+	// A person whose key the other peer owns.
+	var eid store.EID
+	for i := 0; eid == ""; i++ {
+		r := hongBV
+		r.Source, r.LocalID, r.CitizenID = "BV01002", fmt.Sprintf("P%d", i), ""
+		r.FullName = []string{"Lê Thị Hồng", "Phạm Văn Đức", "Võ Thị Mai", "Đỗ Văn Hùng", "Hoàng Thị Lan"}[i%5]
+		r.BirthDate = fmt.Sprintf("19%02d-01-02", 50+i)
+		e := resolve(t, plain, r)
+		if c.Owner(e, 1) == peer {
+			eid = e
+		}
+		if i > 40 {
+			t.Fatal("no person owned by the other peer")
+		}
+	}
+	readAll(t, []*replica{{svc: svc}}, plain, eid)
+	if s := c.Stats(); s.BadValues != 1 || s.StoreLoads != 1 || s.PeerLoads != 1 {
+		t.Errorf("stats %+v; want 1 peer load, 1 bad value, 1 store load", s)
+	}
+}
