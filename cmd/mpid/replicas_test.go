@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/testing/protocmp"
 
 	"github.com/vnhealth/mpi/internal/pgtest"
@@ -24,7 +25,8 @@ import (
 // loaded from the store once and served from its owner's cache to the
 // others — hits and peer loads visible in /metrics — and after a merge
 // through one replica every replica returns the survivor at its new
-// version, for either EID.
+// version, for either EID and for the loser's record (over REST); every
+// read is audited.
 func TestReplicas(t *testing.T) {
 	t.Parallel()
 	dbURL := pgtest.NewDatabase(t)
@@ -118,17 +120,38 @@ func TestReplicas(t *testing.T) {
 	if survivor.Version != merged.Version || len(survivor.Records) != 3 {
 		t.Errorf("GetPerson(survivor) after the merge: version %d with %d records; want %d with 3", survivor.Version, len(survivor.Records), merged.Version)
 	}
+	// The namesake's record, over REST (GetPersonBySource), on every
+	// replica: the survivor too.
+	for i, d := range ds {
+		status, body, _ := d.httpDo(http.DefaultClient, "GET", "/v1/sources/BV01002/records/N-1/person", d.adminToken, "")
+		var p mpiv1.Person
+		if status != http.StatusOK {
+			t.Fatalf("replica %d: GET the person of BV01002/N-1: status %d: %s", i, status, body)
+		}
+		if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal([]byte(body), &p); err != nil {
+			t.Fatalf("replica %d: %v", i, err)
+		}
+		if diff := cmp.Diff(survivor, &p, protocmp.Transform(), protocmp.IgnoreFields(&mpiv1.Person{}, "asked_eid")); diff != "" {
+			t.Errorf("replica %d: the person of BV01002/N-1 over REST differs from GetPerson's (-grpc +rest):\n%s", i, diff)
+		}
+		reads++
+	}
 	loads := sum("mpi_peercache_store_loads_total")
 	if loads != 2 || sum("mpi_peercache_version_moved_total") != 0 {
 		t.Errorf("store loads %d (want 2: one per person version read), version moved %d (want 0)", loads, sum("mpi_peercache_version_moved_total"))
 	}
 	// Every read was audited where it was served, from cache or not.
-	es, err := mpiv1.NewAdminServiceClient(ds[0].conn()).QueryAudit(bearer(ctx, ds[0].adminToken), &mpiv1.QueryAuditRequest{Action: "person"})
-	if err != nil {
-		t.Fatalf("QueryAudit: %v", err)
+	admin := mpiv1.NewAdminServiceClient(ds[0].conn())
+	audited := 0
+	for _, action := range []string{"person", "lookup_source"} {
+		es, err := admin.QueryAudit(bearer(ctx, ds[0].adminToken), &mpiv1.QueryAuditRequest{Action: action})
+		if err != nil {
+			t.Fatalf("QueryAudit: %v", err)
+		}
+		audited += len(es.Entries)
 	}
-	if len(es.Entries) != reads {
-		t.Errorf("audit entries for person reads: %d, want %d", len(es.Entries), reads)
+	if audited != reads {
+		t.Errorf("audit entries for person reads: %d, want %d", audited, reads)
 	}
 	t.Logf("%d reads on %d replicas: %d store loads (%.1f%% from cache), %d hits, %d peer loads, %d peers' requests",
 		reads, n, loads, 100*(1-float64(loads)/float64(reads)), sum("mpi_peercache_hits_total"),
