@@ -217,6 +217,9 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 func logCall(ctx context.Context, log *slog.Logger, c auth.Call) {
 	code := status.Code(c.Err)
 	level := slog.LevelInfo
+	if c.Principal == nil && c.Err == nil {
+		level = slog.LevelDebug // health checks: a line per probe says nothing
+	}
 	switch code {
 	case codes.Internal, codes.Unknown, codes.DataLoss:
 		level = slog.LevelError
