@@ -90,7 +90,7 @@ func TestReplicas(t *testing.T) {
 	sum := func(name string) int64 {
 		var total int64
 		for _, d := range ds {
-			total += metric(t, d, name)
+			total += metric(t, d.httpAddr, name)
 		}
 		return total
 	}
@@ -159,7 +159,7 @@ func TestReplicas(t *testing.T) {
 }
 
 // freeAddr returns a loopback address with a port free a moment ago.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -169,14 +169,19 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// metric returns the value of an unlabelled metric in d's /metrics.
-func metric(t *testing.T, d *daemon, name string) int64 {
+// metric returns the value of an unlabelled metric in the /metrics of the
+// mpid serving HTTP on httpAddr.
+func metric(t testing.TB, httpAddr, name string) int64 {
 	t.Helper()
-	status, body, _ := d.httpDo(http.DefaultClient, "GET", "/metrics", "", "")
-	if status != http.StatusOK {
-		t.Fatalf("/metrics: status %d", status)
+	res, err := http.Get("http://" + httpAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
 	}
-	sc := bufio.NewScanner(strings.NewReader(body))
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("/metrics: status %d", res.StatusCode)
+	}
+	sc := bufio.NewScanner(res.Body)
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
 			f, err := strconv.ParseFloat(v, 64)
