@@ -85,6 +85,11 @@ type input struct {
 	hash string
 	norm *matching.Record
 	keys []uint64
+	// memo holds the record's scores against stored record versions,
+	// computed before the write transaction (prescore): a score depends
+	// only on the two records' contents, so the transaction takes it from
+	// here for every candidate it finds unchanged and scores the rest.
+	memo map[normKey]matching.Score
 }
 
 // prepare validates raw (errors name prefix+field), normalizes it, hashes
@@ -252,14 +257,75 @@ func (s *Service) ResolveBatch(ctx context.Context, actor Actor, raws []matching
 	return results, nil
 }
 
-// fastPath answers a re-sent record from a read-only snapshot.
+// fastPath answers a re-sent record from a read-only snapshot; for any
+// other record it scores, in that snapshot, the candidates the write
+// transaction will most likely find (prescore).
 func (s *Service) fastPath(ctx context.Context, in *input) (res Result, done bool, err error) {
 	err = s.store.View(ctx, func(tx store.Tx) error {
-		var err error
-		res, done, err = s.unchanged(ctx, tx, in)
-		return err
+		st, err := s.lookupStored(ctx, tx, in.key)
+		if err != nil {
+			return err
+		}
+		if res, done = st.unchanged(in); done {
+			return nil
+		}
+		return s.prescore(ctx, tx, in, st.person)
 	})
 	return res, done, err
+}
+
+// prescore fills in in.memo from a read-only snapshot: the record's
+// scores against its candidate records and against every record of the
+// persons they (or current) may bring in — what scorePersons will score.
+// It runs outside the write transaction, where stores that have one
+// writer at a time (bolt) serialize everything, so the writer only reads
+// the candidates again and scores those that changed meanwhile.
+func (s *Service) prescore(ctx context.Context, tx store.Tx, in *input, current store.EID) error {
+	cset, err := tx.Candidates(ctx, in.keys, s.perKey)
+	if err != nil {
+		return err
+	}
+	memo := make(map[normKey]matching.Score, len(cset.Candidates)+8)
+	want := make(map[store.EID]bool)
+	if current != "" {
+		want[current] = true
+	}
+	for i := range cset.Candidates {
+		c := &cset.Candidates[i]
+		if c.Record.Key == in.key {
+			continue
+		}
+		sc := s.model.Score(in.norm, s.normalized(&c.Record))
+		memo[cacheKey(c.Record.Key, c.Record.Version, c.Record.Hash)] = sc
+		if c.EID != "" && sc.Decision >= matching.Review {
+			want[c.EID] = true
+		}
+	}
+	if len(want) > 0 {
+		members, err := tx.PersonRecords(ctx, slices.Sorted(maps.Keys(want)))
+		if err != nil {
+			return err
+		}
+		for i := range members {
+			r := &members[i].Record
+			k := cacheKey(r.Key, r.Version, r.Hash)
+			if _, ok := memo[k]; ok || r.Key == in.key {
+				continue
+			}
+			memo[k] = s.model.Score(in.norm, s.normalized(r))
+		}
+	}
+	in.memo = memo
+	return nil
+}
+
+// score returns the record's score against stored record r (normalized
+// on demand by norm), from in.memo when prescore computed it.
+func (s *Service) score(in *input, r *store.Record, norm func() *matching.Record) matching.Score {
+	if sc, ok := in.memo[cacheKey(r.Key, r.Version, r.Hash)]; ok {
+		return sc
+	}
+	return s.model.Score(in.norm, norm())
 }
 
 // stored is what the store holds for a record key.

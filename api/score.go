@@ -68,6 +68,15 @@ func (p *personScore) norms() []*matching.Record {
 	return out
 }
 
+// scores returns the scores of p.members (the record against each).
+func (p *personScore) scores() []matching.Score {
+	out := make([]matching.Score, len(p.members))
+	for i := range p.members {
+		out[i] = p.members[i].score
+	}
+	return out
+}
+
 // sortScores orders persons strongest first (stable: ties keep EID order).
 func sortScores(scores []*personScore) {
 	slices.SortStableFunc(scores, func(a, b *personScore) int { return cmp.Compare(b.best.Weight, a.best.Weight) })
@@ -98,7 +107,7 @@ func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, curr
 		if c.EID == "" || c.Record.Key == in.key || cannot[c.EID] {
 			continue
 		}
-		sc := s.model.Score(in.norm, s.normalized(&c.Record))
+		sc := s.score(in, &c.Record, func() *matching.Record { return s.normalized(&c.Record) })
 		scored[c.Record.Key] = sc
 		if sc.Decision >= matching.Review {
 			want[c.EID] = true
@@ -122,7 +131,6 @@ func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, curr
 		return cmp.Or(cmp.Compare(a.EID, b.EID), compareRecordKey(a.Record.Key, b.Record.Key))
 	})
 	var out []*personScore
-	one := []*matching.Record{in.norm}
 	for group := range groupByEID(members) {
 		p := &personScore{eid: group[0].EID, members: make([]scoredRecord, 0, len(group))}
 		for k := range group {
@@ -133,7 +141,7 @@ func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, curr
 			m := s.normalized(r)
 			sc, ok := scored[r.Key]
 			if !ok {
-				sc = s.model.Score(in.norm, m)
+				sc = s.score(in, r, func() *matching.Record { return m })
 				res.Candidates++
 			}
 			p.members = append(p.members, scoredRecord{key: r.Key, norm: m, score: sc})
@@ -144,7 +152,7 @@ func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, curr
 		p.setBest()
 		p.strong = slices.ContainsFunc(p.members, func(m scoredRecord) bool { return m.score.Decision == matching.Match })
 		if p.strong || p.eid == current {
-			p.veto, _ = cluster.Compatible(s.model, one, p.norms(), s.cluster)
+			p.veto, _ = cluster.CompatibleScored(s.model, in.norm, p.scores(), s.cluster)
 		}
 		// (A strong person's best pair is a match unless a guard rail
 		// stopped a heavier pair, which Compatible then reports.)

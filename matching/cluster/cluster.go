@@ -263,7 +263,27 @@ func check(model *matching.Model, recs []matching.Record, a, b []int32, conflict
 }
 
 func pairVeto(model *matching.Model, x, y *matching.Record, conflictBits float64) (Reason, matching.GuardRails) {
-	s := model.Score(x, y)
+	return scoreVeto(model, x, model.Score(x, y), conflictBits)
+}
+
+// CompatibleScored is Compatible for one record x and a group whose pairs
+// with x are already scored: scores[i] is model.Score(x, b[i]) for each
+// record b[i] of the group. It spares scoring the pairs again.
+func CompatibleScored(model *matching.Model, x *matching.Record, scores []matching.Score, opt Options) (Reason, matching.GuardRails) {
+	opt = opt.withDefaults()
+	if 1+len(scores) > opt.MaxSize {
+		return ReasonSize, 0
+	}
+	for _, s := range scores {
+		if r, g := scoreVeto(model, x, s, opt.ConflictBits); r != ReasonNone {
+			return r, g
+		}
+	}
+	return ReasonNone, 0
+}
+
+// scoreVeto is pairVeto for a pair (x, y) already scored as s.
+func scoreVeto(model *matching.Model, x *matching.Record, s matching.Score, conflictBits float64) (Reason, matching.GuardRails) {
 	if s.Guards != 0 {
 		return ReasonGuardRail, s.Guards
 	}

@@ -140,6 +140,36 @@ func TestCompatible(t *testing.T) {
 	}
 }
 
+// TestCompatibleScored: with the pairs scored beforehand, the verdict is
+// Compatible's, group by group.
+func TestCompatibleScored(t *testing.T) {
+	t.Parallel()
+	model := matching.DefaultModel()
+	rs := recs(
+		matching.Raw{FullName: "Nguyễn Văn Hùng", BirthDate: "1985-03-02", CitizenID: "001085012345", InsuranceNo: "DN4010123456"},
+		matching.Raw{FullName: "Nguyễn Văn Hùng", BirthDate: "1985-03-02", CitizenID: "001085099999"},
+		matching.Raw{FullName: "Nguyễn Văn Hùng", BirthDate: "1985-03-02"},
+		matching.Raw{FullName: "Nguyễn Văn Hùng", BirthDate: "1985-03-02", InsuranceNo: "DN4010999999"},
+		matching.Raw{FullName: "Trần Thị Mai", BirthDate: "1990-11-20", Gender: "nữ"},
+	)
+	x := &rs[0]
+	for _, group := range [][]int{{1}, {2}, {3}, {4}, {2, 4}, {2, 3}, {}} {
+		var b []*matching.Record
+		var scores []matching.Score
+		for _, i := range group {
+			b = append(b, &rs[i])
+			scores = append(scores, model.Score(x, &rs[i]))
+		}
+		for _, opt := range []cluster.Options{{}, {MaxSize: 2}} {
+			wr, wg := cluster.Compatible(model, []*matching.Record{x}, b, opt)
+			gr, gg := cluster.CompatibleScored(model, x, scores, opt)
+			if gr != wr || gg != wg {
+				t.Errorf("group %v, options %+v: CompatibleScored = %v %v, Compatible = %v %v", group, opt, gr, gg, wr, wg)
+			}
+		}
+	}
+}
+
 func TestBuildLeavesOpaqueIDsToTheWeights(t *testing.T) {
 	t.Parallel()
 	model := matching.DefaultModel()
