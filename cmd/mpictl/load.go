@@ -66,6 +66,9 @@ func runLoad(ctx context.Context, e env, args []string) error {
 	defer stopProfile()
 	lat := make([]time.Duration, len(raws))
 	cands := make([]int, len(raws))
+	// skipped marks the records a search had nothing to search by (no
+	// name, birth date or identifier usable as a key): counted, not timed.
+	skipped := make([]bool, len(raws))
 	var next atomic.Int64
 	var firstErr error
 	var mu sync.Mutex
@@ -89,6 +92,9 @@ func runLoad(ctx context.Context, e env, args []string) error {
 					var hits []api.Hit
 					hits, err = svc.Search(ctx, actor, searchQuery(raws[i]), 10)
 					cands[i] = len(hits)
+					if fe, ok := errors.AsType[*api.FieldError](err); ok && fe.Field == "query" {
+						skipped[i], err = true, nil
+					}
 				}
 				lat[i] = time.Since(t)
 				if err != nil {
@@ -107,9 +113,16 @@ func runLoad(ctx context.Context, e env, args []string) error {
 	if firstErr != nil {
 		return firstErr
 	}
-	rep := loadReport{Op: *op, Calls: len(raws), Workers: *workers, Seconds: elapsed.Seconds()}
+	var sorted []time.Duration
+	var counted []int
+	for i := range raws {
+		if !skipped[i] {
+			sorted = append(sorted, lat[i])
+			counted = append(counted, cands[i])
+		}
+	}
+	rep := loadReport{Op: *op, Calls: len(sorted), Skipped: len(raws) - len(sorted), Workers: *workers, Seconds: elapsed.Seconds()}
 	rep.PerSecond = float64(len(raws)) / elapsed.Seconds()
-	sorted := slices.Clone(lat)
 	slices.Sort(sorted)
 	pct := func(p float64) float64 {
 		if len(sorted) == 0 {
@@ -119,12 +132,12 @@ func runLoad(ctx context.Context, e env, args []string) error {
 	}
 	rep.P50ms, rep.P90ms, rep.P99ms, rep.MaxMs = pct(0.50), pct(0.90), pct(0.99), pct(1)
 	total := 0
-	for _, c := range cands {
+	for _, c := range counted {
 		total += c
 		rep.CandidatesMax = max(rep.CandidatesMax, c)
 	}
-	if len(cands) > 0 {
-		rep.CandidatesMean = float64(total) / float64(len(cands))
+	if len(counted) > 0 {
+		rep.CandidatesMean = float64(total) / float64(len(counted))
 	}
 	if *asJSON {
 		return json.NewEncoder(e.stdout).Encode(rep)
@@ -135,12 +148,17 @@ func runLoad(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s: %d calls on %d workers in %.1f s: %.0f/s; latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.1f ms; %s per call mean %.1f, max %d\n",
 		rep.Op, rep.Calls, rep.Workers, rep.Seconds, rep.PerSecond, rep.P50ms, rep.P90ms, rep.P99ms, rep.MaxMs, what, rep.CandidatesMean, rep.CandidatesMax)
+	if rep.Skipped > 0 {
+		fmt.Fprintf(e.stdout, "%s: %d records skipped: nothing to search by\n", rep.Op, rep.Skipped)
+	}
 	return nil
 }
 
 type loadReport struct {
-	Op             string  `json:"op"`
-	Calls          int     `json:"calls"`
+	Op    string `json:"op"`
+	Calls int    `json:"calls"`
+	// Skipped counts the records a search had nothing to search by.
+	Skipped        int     `json:"skipped"`
 	Workers        int     `json:"workers"`
 	Seconds        float64 `json:"seconds"`
 	PerSecond      float64 `json:"per_second"`

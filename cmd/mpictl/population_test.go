@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,5 +79,41 @@ func TestImportCPUProfile(t *testing.T) {
 		if strings.Contains(stderr, "cpuprofile") || !strings.Contains(stderr, "-db") {
 			t.Errorf("%s -h:\n%s\nwant the flags without cpuprofile", cmd, stderr)
 		}
+	}
+}
+
+// TestLoadSearchSkipsUnsearchable: load --op search counts and skips a
+// record that gives a search nothing to search by, and goes on.
+func TestLoadSearchSkipsUnsearchable(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "mpi.db")
+	in := filepath.Join(dir, "in.csv")
+	if err := os.WriteFile(in, []byte(storeInput), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, err := runCmd(t, "", "import", "--db", db, "--in", in, "--quiet"); err != nil {
+		t.Fatalf("import: %v\n%s", err, stderr)
+	}
+	// The second row has only identifiers, which a clinician's search by
+	// demographics leaves out.
+	queries := filepath.Join(dir, "q.csv")
+	rows := storeInput[:strings.Index(storeInput, "\n")+1] +
+		"BV01,1,Nguyễn Văn An,M,07/05/1990,,,01,\n" +
+		"BV09,7,,,,001090099999,0911111111,,\n" +
+		"BV01,2,Trần Thị Bình,F,1985-01-02,,,79,\n"
+	if err := os.WriteFile(queries, []byte(rows), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, err := runCmd(t, "", "load", "--db", db, "--in", queries, "--op", "search", "--workers", "2", "--json")
+	if err != nil {
+		t.Fatalf("load: %v\n%s", err, stderr)
+	}
+	var rep loadReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("report %q: %v", stdout, err)
+	}
+	if rep.Calls != 2 || rep.Skipped != 1 || rep.CandidatesMean < 1 {
+		t.Errorf("report %+v: want 2 searches that found their person and 1 skipped", rep)
 	}
 }
