@@ -62,8 +62,10 @@ type Result struct {
 	Version int32
 	// Candidates counts the record pairs scored.
 	Candidates int
-	// Capped counts the record's blocking keys skipped as oversized blocks
-	// (Options.PerKey): candidates that were not considered.
+	// Capped counts the record's blocking keys whose blocks were not read:
+	// oversized blocks (Options.PerKey), and — when a record of its
+	// selective blocks (at most 32 records) already scored a match — the
+	// larger ones (see Service.candidates).
 	Capped int
 	// Issues lists the values normalization left out (field and problem).
 	Issues []matching.Issue
@@ -170,12 +172,19 @@ func (s *Service) Resolve(ctx context.Context, actor Actor, raw matching.Raw) (R
 		return Result{}, err
 	}
 	res, done, err := s.fastPath(ctx, in)
+	audited := false
 	if err == nil && !done {
 		err = s.update(ctx, func(tx store.Tx) error {
 			var err error
-			res, err = s.resolveTx(ctx, tx, actor, in)
+			if res, err = s.resolveTx(ctx, tx, actor, in); err != nil {
+				return err
+			}
+			audited, err = s.auditInTx(ctx, tx, actor, "resolve", []store.EID{res.EID}, []store.RecordKey{in.key})
 			return err
 		})
+	}
+	if audited && err == nil {
+		return res, nil
 	}
 	if aerr := s.audit(ctx, actor, "resolve", []store.EID{res.EID}, []store.RecordKey{in.key}, Outcome(err)); err == nil && aerr != nil {
 		return res, fmt.Errorf("record %s: resolved, but the audit log failed: %w", in.key, aerr)
@@ -281,11 +290,20 @@ func (s *Service) fastPath(ctx context.Context, in *input) (res Result, done boo
 // writer at a time (bolt) serialize everything, so the writer only reads
 // the candidates again and scores those that changed meanwhile.
 func (s *Service) prescore(ctx context.Context, tx store.Tx, in *input, current store.EID) error {
-	cset, err := tx.Candidates(ctx, in.keys, s.perKey)
+	memo := make(map[normKey]matching.Score)
+	score := func(r *store.Record) matching.Score {
+		k := cacheKey(r.Key, r.Version, r.Hash)
+		sc, ok := memo[k]
+		if !ok {
+			sc = s.model.Score(in.norm, s.normalized(r))
+			memo[k] = sc
+		}
+		return sc
+	}
+	cset, err := s.candidates(ctx, tx, in, nil, score)
 	if err != nil {
 		return err
 	}
-	memo := make(map[normKey]matching.Score, len(cset.Candidates)+8)
 	want := make(map[store.EID]bool)
 	if current != "" {
 		want[current] = true
@@ -295,9 +313,7 @@ func (s *Service) prescore(ctx context.Context, tx store.Tx, in *input, current 
 		if c.Record.Key == in.key {
 			continue
 		}
-		sc := s.model.Score(in.norm, s.normalized(&c.Record))
-		memo[cacheKey(c.Record.Key, c.Record.Version, c.Record.Hash)] = sc
-		if c.EID != "" && sc.Decision >= matching.Review {
+		if c.EID != "" && score(&c.Record).Decision >= matching.Review {
 			want[c.EID] = true
 		}
 	}
@@ -308,11 +324,9 @@ func (s *Service) prescore(ctx context.Context, tx store.Tx, in *input, current 
 		}
 		for i := range members {
 			r := &members[i].Record
-			k := cacheKey(r.Key, r.Version, r.Hash)
-			if _, ok := memo[k]; ok || r.Key == in.key {
-				continue
+			if r.Key != in.key {
+				score(r)
 			}
-			memo[k] = s.model.Score(in.norm, s.normalized(r))
 		}
 	}
 	in.memo = memo

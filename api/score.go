@@ -95,20 +95,27 @@ func sortScores(scores []*personScore) {
 // is a match (and for the current person). res.Candidates
 // counts the records scored and res.Capped the keys skipped.
 func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, current, mustLink store.EID, cannot map[store.EID]bool, res *Result) ([]*personScore, error) {
-	cset, err := tx.Candidates(ctx, in.keys, s.perKey)
+	scored := make(map[store.RecordKey]matching.Score)
+	score := func(r *store.Record) matching.Score {
+		sc, ok := scored[r.Key]
+		if !ok {
+			sc = s.score(in, r, func() *matching.Record { return s.normalized(r) })
+			scored[r.Key] = sc
+		}
+		return sc
+	}
+	cset, err := s.candidates(ctx, tx, in, cannot, score)
 	if err != nil {
 		return nil, err
 	}
 	res.Capped = cset.Capped
-	scored := make(map[store.RecordKey]matching.Score, len(cset.Candidates))
 	want := make(map[store.EID]bool)
 	for i := range cset.Candidates {
 		c := &cset.Candidates[i]
 		if c.EID == "" || c.Record.Key == in.key || cannot[c.EID] {
 			continue
 		}
-		sc := s.score(in, &c.Record, func() *matching.Record { return s.normalized(&c.Record) })
-		scored[c.Record.Key] = sc
+		sc := score(&c.Record)
 		if sc.Decision >= matching.Review {
 			want[c.EID] = true
 		}
@@ -161,6 +168,45 @@ func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, curr
 	}
 	sortScores(out)
 	return out, nil
+}
+
+// selectiveBlock is the size of the blocks a resolve reads first: when
+// one of their records is a match, the larger blocks (up to PerKey
+// records) are not read.
+const selectiveBlock = 32
+
+// candidates returns the record's candidate records in two steps, the
+// selective blocks first. A block keyed by a birth year, a given name or
+// a province holds a fixed share of the population, so it grows with the
+// store: on 1 M generated records (mpictl gen --persons 400000 --seed 3)
+// a resolve read 98 candidates on average, 32 of them from blocks of at
+// most 32 records. Those small blocks are read first (Candidates with
+// perKey selectiveBlock); when one of their records, linked to a person
+// and not of the record itself or of a cannot-link person, scores a match
+// (score), the record has found its person and the larger blocks are left
+// unread — counted in Capped. Otherwise every block of up to PerKey
+// records is read, as before. On those 1 M records 89 % of resolves stop
+// at the small blocks, reading 41 candidates on average instead of 98;
+// in 2 of 3,000 a larger block held a match with another person (a
+// possible-duplicate task the resolve no longer raises), and the person
+// the record belongs to was among the candidates as often as before
+// (2,704 of the 2,708 whose person is stored). The bulk dedupe splits
+// such blocks by a further component instead (blocking/split.go).
+func (s *Service) candidates(ctx context.Context, tx store.Tx, in *input, cannot map[store.EID]bool, score func(*store.Record) matching.Score) (store.CandidateSet, error) {
+	if s.perKey > 0 && s.perKey <= selectiveBlock {
+		return tx.Candidates(ctx, in.keys, s.perKey)
+	}
+	small, err := tx.Candidates(ctx, in.keys, selectiveBlock)
+	if err != nil || small.Capped == 0 {
+		return small, err
+	}
+	for i := range small.Candidates {
+		c := &small.Candidates[i]
+		if c.EID != "" && c.Record.Key != in.key && !cannot[c.EID] && score(&c.Record).Decision == matching.Match {
+			return small, nil
+		}
+	}
+	return tx.Candidates(ctx, in.keys, s.perKey)
 }
 
 // groupByEID yields runs of candidates with one EID (cs sorted by EID).

@@ -203,7 +203,26 @@ func Outcome(err error) string {
 // ("ok" or Outcome(err)). It returns the store's error: a read whose
 // audit entry cannot be written should not return its data.
 func (s *Service) audit(ctx context.Context, actor Actor, action string, eids []store.EID, recs []store.RecordKey, outcome string) error {
-	e := &store.AuditEntry{
+	// The audit entry is written even when ctx was cancelled after the
+	// operation ran: the access happened.
+	return s.store.Audit(context.WithoutCancel(ctx), s.auditEntry(ctx, actor, action, eids, recs, outcome))
+}
+
+// auditInTx appends the audit entry of a successful write inside its
+// transaction when the store allows it (store.TxAuditor), saving a commit;
+// it reports whether it did. Otherwise — or when the transaction then
+// fails — the caller audits afterwards with audit.
+func (s *Service) auditInTx(ctx context.Context, tx store.Tx, actor Actor, action string, eids []store.EID, recs []store.RecordKey) (bool, error) {
+	a, ok := tx.(store.TxAuditor)
+	if !ok {
+		return false, nil
+	}
+	return true, a.AppendAudit(ctx, s.auditEntry(ctx, actor, action, eids, recs, OutcomeOK))
+}
+
+// auditEntry is the audit log's entry for an operation.
+func (s *Service) auditEntry(ctx context.Context, actor Actor, action string, eids []store.EID, recs []store.RecordKey, outcome string) *store.AuditEntry {
+	return &store.AuditEntry{
 		At:        s.now(),
 		Actor:     actor.ID,
 		Role:      actor.Role,
@@ -213,9 +232,6 @@ func (s *Service) audit(ctx context.Context, actor Actor, action string, eids []
 		EIDs:      compactEIDs(eids),
 		Records:   recs,
 	}
-	// The audit entry is written even when ctx was cancelled after the
-	// operation ran: the access happened.
-	return s.store.Audit(context.WithoutCancel(ctx), e)
 }
 
 // compactEIDs drops empty EIDs.

@@ -156,6 +156,21 @@ type Tx interface {
 	Counts(ctx context.Context) (Counts, error)
 }
 
+// TxAuditor is implemented by the write transactions of a backend that
+// can append audit entries inside them, in the chain's order, without
+// making concurrent transactions conflict (bolt, whose writer is one at a
+// time). The entries commit with the transaction or not at all, which
+// saves a commit per audited write. A caller holding another Tx audits
+// with Store.Audit after it commits; PostgreSQL appends to its chain
+// under a lock of its own, which would serialize every transaction that
+// audits.
+type TxAuditor interface {
+	// AppendAudit appends entries to the audit log as Store.Audit does
+	// (filling in Seq, Prev and Hash), in this transaction. It returns
+	// ErrInvalid in a read-only transaction.
+	AppendAudit(ctx context.Context, entries ...*AuditEntry) error
+}
+
 // RecordKey is a source record's natural key: the facility or system code
 // and the record's ID there.
 type RecordKey struct {

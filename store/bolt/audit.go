@@ -21,38 +21,58 @@ func (s *Store) Audit(ctx context.Context, entries ...*store.AuditEntry) error {
 		return nil
 	}
 	return translate(s.commit.do(func(w *wtx) error {
-		btx := w.btx
-		meta, audit := btx.Bucket(bMeta), bucket(btx, bAudit)
-		byEID, byActor := btx.Bucket(bPersons), btx.Bucket(bAuditByActor)
-		prev := bytes.Clone(meta.Get(mAuditHead))
-		for _, e := range entries {
-			seq, err := audit.NextSequence()
-			if err != nil {
-				return err
+		return appendAudit(w.btx, entries)
+	}))
+}
+
+// AppendAudit appends entries to the audit log inside the write
+// transaction (store.TxAuditor): they commit with it.
+func (t *tx) AppendAudit(ctx context.Context, entries ...*store.AuditEntry) error {
+	if err := t.writing("AppendAudit"); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return appendAudit(t.btx, entries)
+}
+
+// appendAudit appends entries to the hash chain, indexed by actor and by
+// each EID.
+func appendAudit(btx *bbolt.Tx, entries []*store.AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	meta, audit := btx.Bucket(bMeta), bucket(btx, bAudit)
+	byEID, byActor := btx.Bucket(bPersons), btx.Bucket(bAuditByActor)
+	prev := bytes.Clone(meta.Get(mAuditHead))
+	for _, e := range entries {
+		seq, err := audit.NextSequence()
+		if err != nil {
+			return err
+		}
+		e.Seq = int64(seq)
+		e.At = store.StoredTime(e.At)
+		e.Prev = prev
+		e.Hash = store.AuditHash(prev, e)
+		prev = e.Hash
+		sk := u64Key(seq)
+		if err := audit.Put(sk, encodeAudit(e)); err != nil {
+			return err
+		}
+		if err := byActor.Put(append(lenPrefixed(e.Actor), sk...), []byte{}); err != nil {
+			return err
+		}
+		for i, id := range e.EIDs {
+			if slices.Contains(e.EIDs[:i], id) {
+				continue
 			}
-			e.Seq = int64(seq)
-			e.At = store.StoredTime(e.At)
-			e.Prev = prev
-			e.Hash = store.AuditHash(prev, e)
-			prev = e.Hash
-			sk := u64Key(seq)
-			if err := audit.Put(sk, encodeAudit(e)); err != nil {
+			if err := byEID.Put(append(personOwned(id, tagAudit), sk...), []byte{}); err != nil {
 				return err
-			}
-			if err := byActor.Put(append(lenPrefixed(e.Actor), sk...), []byte{}); err != nil {
-				return err
-			}
-			for i, id := range e.EIDs {
-				if slices.Contains(e.EIDs[:i], id) {
-					continue
-				}
-				if err := byEID.Put(append(personOwned(id, tagAudit), sk...), []byte{}); err != nil {
-					return err
-				}
 			}
 		}
-		return meta.Put(mAuditHead, prev)
-	}))
+	}
+	return meta.Put(mAuditHead, prev)
 }
 
 // AuditLog returns the entries matching f in Seq order, reading the EID

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -162,5 +163,57 @@ func testAuditConcurrent(t *testing.T, b Backend) {
 		if all[i].Seq <= all[i-1].Seq {
 			t.Fatalf("AuditLog not in Seq order at %d", all[i].Seq)
 		}
+	}
+}
+
+// testAuditInTx: a backend whose write transactions append audit entries
+// (store.TxAuditor) chains them with Audit's, in commit order; an Update
+// that fails leaves none; a View refuses. Other backends skip it.
+func testAuditInTx(t *testing.T, b Backend) {
+	s := b.Open(t)
+	var supported bool
+	if err := s.View(t.Context(), func(tx store.Tx) error {
+		a, ok := tx.(store.TxAuditor)
+		if supported = ok; ok {
+			if err := a.AppendAudit(t.Context(), auditEntry("nurse-1", "search", at(1))); !errors.Is(err, store.ErrInvalid) {
+				t.Errorf("AppendAudit in a View: %v, want ErrInvalid", err)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !supported {
+		t.Skip("the backend audits outside transactions only")
+	}
+	a1 := auditEntry("nurse-1", "get_person", at(1))
+	a2 := auditEntry("hub-1", "resolve", at(2))
+	lost := auditEntry("hub-1", "resolve", at(3))
+	a3 := auditEntry("nurse-2", "search", at(4))
+	if err := s.Audit(t.Context(), a1); err != nil {
+		t.Fatalf("Audit: %v", err)
+	}
+	appendIn := func(e *store.AuditEntry, fail error) error {
+		return s.Update(t.Context(), func(tx store.Tx) error {
+			if err := tx.(store.TxAuditor).AppendAudit(t.Context(), e); err != nil {
+				return err
+			}
+			return fail
+		})
+	}
+	if err := appendIn(a2, nil); err != nil {
+		t.Fatalf("AppendAudit: %v", err)
+	}
+	failed := errors.New("the operation failed")
+	if err := appendIn(lost, failed); !errors.Is(err, failed) {
+		t.Fatalf("failing Update: %v", err)
+	}
+	if err := s.Audit(t.Context(), a3); err != nil {
+		t.Fatalf("Audit: %v", err)
+	}
+	got := auditLog(t, s, store.AuditFilter{})
+	diff(t, "AuditLog", []store.AuditEntry{storedAudit(*a1), storedAudit(*a2), storedAudit(*a3)}, got)
+	if err := store.VerifyAuditChain(nil, got); err != nil {
+		t.Errorf("VerifyAuditChain: %v", err)
 	}
 }

@@ -85,6 +85,7 @@ func Run(t *testing.T, b Backend) {
 		{"Audit", testAudit},
 		{"AuditFilters", testAuditFilters},
 		{"AuditConcurrent", testAuditConcurrent},
+		{"AuditInTx", testAuditInTx},
 		{"ForEachRecord", testForEachRecord},
 		{"ForEachPerson", testForEachPerson},
 		{"ForEachLink", testForEachLink},

@@ -1,0 +1,34 @@
+package api
+
+import "testing"
+
+// TestSelectiveBlocksFirst: a record whose selective blocks hold its
+// person (here its phone) links to it without reading its large block (40
+// men of one birth year, province, sex and initial), which is counted in
+// Capped; a record that matches nobody there reads the large block too.
+func TestSelectiveBlocksFirst(t *testing.T) {
+	runWorkflowTests(t, []workflowTest{{"selective first", func(t *testing.T, open opener) {
+		s := newService(t, open, Options{})
+		block := blockOf(40, 0)
+		first := resolveAll(t, s, block, 40)
+
+		again := withKey(block[5], "TYT79009", "5")
+		res := resolve(t, s, again)
+		if res.Decision != DecisionLinked || res.EID != first[5].EID {
+			t.Errorf("a second record of man 5: %s to %s, want linked to %s", res.Decision, res.EID, first[5].EID)
+		}
+		if res.Capped == 0 || res.Candidates >= len(block) {
+			t.Errorf("a second record of man 5: %d candidates, %d keys capped; want the large block left unread", res.Candidates, res.Capped)
+		}
+
+		stranger := blockOf(1, 40)[0]
+		stranger.Phone, stranger.Address = "0987000111", ""
+		res = resolve(t, s, stranger)
+		if res.Decision == DecisionLinked {
+			t.Errorf("a new man: linked to %s, want a new person", res.EID)
+		}
+		if res.Candidates < len(block) {
+			t.Errorf("a new man: %d candidates, want the %d of the large block scored", res.Candidates, len(block))
+		}
+	}}})
+}
