@@ -48,6 +48,8 @@ type Store struct {
 	// that kept failing to serialize.
 	gate   sync.RWMutex
 	closed atomic.Bool
+	// growth decides when to analyze the tables (analyze.go).
+	growth growth
 }
 
 // Open connects to the database at url (a libpq URL or key=value string),
@@ -82,6 +84,9 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("postgres: connecting: %w", safeError(err))
 	}
 	_, err = migrate(ctx, conn, ms)
+	if err == nil {
+		err = s.growth.readKnown(ctx, conn)
+	}
 	s.pool.release(conn)
 	if err != nil {
 		s.pool.close()
@@ -190,6 +195,9 @@ func (s *Store) run(ctx context.Context, readOnly bool, fn func(tx store.Tx) err
 		return translate("commit", err)
 	}
 	committed = true
+	if t.puts > 0 && s.growth.wrote(t.puts) {
+		s.growth.analyze(ctx, conn)
+	}
 	return nil
 }
 

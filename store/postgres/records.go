@@ -191,6 +191,7 @@ func (t *tx) PutRecord(ctx context.Context, r store.Record) error {
 		}
 		return conflict(op, "record %s: version %d is not the current version + 1", r.Key, r.Version)
 	}
+	t.puts++
 	return nil
 }
 

@@ -30,6 +30,8 @@ type tx struct {
 	// back so that fn, run again, creates them again.
 	tasks  []*store.Task
 	events []*store.Event
+	// puts counts the record versions written (the store's growth).
+	puts int64
 }
 
 // errFinished is returned by a Tx used after its Update or View returned.
