@@ -99,11 +99,20 @@
 //	16         517/s  p50 31   p99 46 ms   2062/s p50 7.4  p99 24 ms
 //	64         723/s  p50 89   p99 120 ms  2891/s p50 21   p99 40 ms
 //
-// On a store of a million records a resolve scores about 100 candidates
-// instead of 16, inside the write transaction, and the store reaches about
-// 500/s alone and 830/s with 16 workers: the writer's CPU, not the disk,
-// is the limit there (the workflow scores while it holds bbolt's one
-// write transaction).
+// On a store of a million records (mpictl gen --persons 400000 --seed 3)
+// a resolve used to score about 100 candidates instead of 16, inside the
+// write transaction: the writer's CPU, not the disk, was the limit (1.30
+// ms of the 1.46 ms of CPU a resolve took was spent holding bbolt's one
+// write transaction — at most about 770 resolves a second, whatever the
+// cores). The workflow now scores in the read snapshot it opens anyway
+// (api: prescore), reads its selective blocks first (40 candidates
+// instead of 98) and appends its audit entry inside the transaction
+// (store.TxAuditor, one commit instead of two): 0.84 ms of CPU per
+// resolve, 0.37 ms of it in the writer — a ceiling of about 2,700/s for
+// the writer and 2,400/s for two cores. (CPU from mpictl load
+// --cpuprofile, 3,000 resolves on 16 workers; the machine was shared, so
+// the resolves per second it measured — 326/s before, 611/s after — say
+// less than the CPU.)
 //
 // A function that fails inside a group runs again alone, and the others
 // run again without it, so fn may run more than once (store.Store allows

@@ -60,17 +60,29 @@ func safeError(err error) error {
 }
 
 // retryable reports whether err is a failure to serialize with a
-// concurrent transaction: running the transaction again may succeed.
+// concurrent transaction, or the server's lock tables full for the
+// moment: running the transaction again may succeed.
 func retryable(err error) bool {
 	var se *sqlError
 	if errors.As(err, &se) {
-		return se.code == "40001" || se.code == "40P01"
+		return retryCode(se.code)
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
-		return pe.Code == "40001" || pe.Code == "40P01"
+		return retryCode(pe.Code)
 	}
 	return false
+}
+
+// retryCode: serialization failure, deadlock, and out of shared memory —
+// what a serializable transaction meets when the concurrent ones hold
+// every predicate lock the server has room for (max_pred_locks_per_
+// transaction × connections; 6,400 by default). A bulk import beside
+// concurrent resolves filled it on this project's test server and the
+// import stopped; tried again — alone in the process after three tries —
+// the transaction finds room once the others commit.
+func retryCode(code string) bool {
+	return code == "40001" || code == "40P01" || code == "53200"
 }
 
 // translate maps a server error to the store's sentinels, keeping the

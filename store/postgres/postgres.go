@@ -130,7 +130,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
 			return err
 		}
 		if try >= s.maxTries {
-			return fmt.Errorf("postgres: transaction failed to serialize %d times: %w", try, store.ErrConflict)
+			return fmt.Errorf("postgres: transaction failed to serialize (or found the lock tables full) %d times: %w", try, store.ErrConflict)
 		}
 		if err := backoff(ctx, try); err != nil {
 			return err
