@@ -15,10 +15,16 @@
 //     all outside any transaction.
 //  2. Fast path: a read-only snapshot that finds the same key with the same
 //     hash, active and linked, answers "unchanged" with its EID (merge
-//     redirects followed) and writes nothing.
+//     redirects followed) and writes nothing. Otherwise the same snapshot
+//     scores the record against the candidates of step 3 (prescore): the
+//     transaction then takes those scores for the record versions it
+//     finds unchanged, so that a store with one writer at a time (bolt)
+//     does not score while holding it.
 //  3. Otherwise one read-write transaction: check idempotency again, store
 //     the new version, collect the candidate records sharing a blocking key
-//     (oversized blocks skipped, Options.PerKey), take every active record
+//     — blocks of at most 32 records first, the larger ones only when
+//     those hold no match; oversized blocks skipped, Options.PerKey
+//     (Service.candidates) —, take every active record
 //     of each candidate person, score the record against each (a person
 //     scores its best pair) and decide:
 //     - a steward's must-link constraint wins: link there;
@@ -63,7 +69,8 @@
 //     the actor "system" (a retraction's too); the new version raises its
 //     own when it needs one.
 //  5. The record version, link, persons, golden records, task and events
-//     (events.go) are written in that one transaction; the audit entry
+//     (events.go) are written in that one transaction; so is the audit
+//     entry on a store that allows it (store.TxAuditor: bolt), else it
 //     follows the commit.
 //
 // Concurrent resolves of one new person end with one EID: each
