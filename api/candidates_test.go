@@ -32,3 +32,26 @@ func TestSelectiveBlocksFirst(t *testing.T) {
 		}
 	}}})
 }
+
+// TestPrescoreOnOneWriter: Resolve scores candidates before its write
+// transaction on a store with one writer at a time (bolt), not on one
+// whose writers run concurrently (PostgreSQL).
+func TestPrescoreOnOneWriter(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			s := newService(t, b.open, Options{})
+			resolve(t, s, anBV)
+			in, err := s.prepare(anTYT, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, done, err := s.fastPath(t.Context(), in); err != nil || done {
+				t.Fatalf("fastPath: done %v, %v", done, err)
+			}
+			if got, want := len(in.memo) > 0, b.name == "bolt"; got != want {
+				t.Errorf("%d scores computed before the transaction; want some: %v", len(in.memo), want)
+			}
+		})
+	}
+}

@@ -267,15 +267,19 @@ func (s *Service) ResolveBatch(ctx context.Context, actor Actor, raws []matching
 }
 
 // fastPath answers a re-sent record from a read-only snapshot; for any
-// other record it scores, in that snapshot, the candidates the write
-// transaction will most likely find (prescore).
+// other record, on a store with one writer at a time (store.OneWriter), it
+// scores in that snapshot the candidates the write transaction will most
+// likely find (prescore). Where writers run concurrently (PostgreSQL)
+// prescoring only added reads: 3,000 resolves on 16 workers on 121,000
+// stored records ran at 190/s with it, 240/s without.
 func (s *Service) fastPath(ctx context.Context, in *input) (res Result, done bool, err error) {
+	_, oneWriter := s.store.(store.OneWriter)
 	err = s.store.View(ctx, func(tx store.Tx) error {
 		st, err := s.lookupStored(ctx, tx, in.key)
 		if err != nil {
 			return err
 		}
-		if res, done = st.unchanged(in); done {
+		if res, done = st.unchanged(in); done || !oneWriter {
 			return nil
 		}
 		return s.prescore(ctx, tx, in, st.person)

@@ -156,6 +156,14 @@ type Tx interface {
 	Counts(ctx context.Context) (Counts, error)
 }
 
+// OneWriter is implemented by a Store whose write transactions run one at
+// a time (bolt): whatever a caller does inside Update holds up every other
+// writer, so the workflow does what it can before it, in a View. Where
+// writers run concurrently (PostgreSQL) that would only add reads.
+type OneWriter interface {
+	OneWriter()
+}
+
 // TxAuditor is implemented by the write transactions of a backend that
 // can append audit entries inside them, in the chain's order, without
 // making concurrent transactions conflict (bolt, whose writer is one at a

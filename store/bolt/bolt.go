@@ -53,6 +53,10 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
+// OneWriter marks the store as running one write transaction at a time
+// (store.OneWriter).
+func (*Store) OneWriter() {}
+
 // Open opens the store in the file at path, creating it (mode 0600) and
 // its buckets when it does not exist. It refuses a file of another layout
 // version (ErrLayout) and one that another process holds open.
