@@ -55,3 +55,22 @@ func TestPrescoreOnOneWriter(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchSelectiveBlocksFirst: a search whose selective blocks hold a
+// certain match finds it first, without the large block around it.
+func TestSearchSelectiveBlocksFirst(t *testing.T) {
+	runWorkflowTests(t, []workflowTest{{"search", func(t *testing.T, open opener) {
+		s := newService(t, open, Options{})
+		block := blockOf(40, 0)
+		first := resolveAll(t, s, block, 40)
+		q := block[5]
+		q.Source, q.LocalID = "", ""
+		hits, err := s.Search(t.Context(), doctor, q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || hits[0].EID != first[5].EID || hits[0].Grade != GradeCertain {
+			t.Errorf("hits %+v: want man 5 (%s) first, certain", hits, first[5].EID)
+		}
+	}}})
+}

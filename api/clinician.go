@@ -171,7 +171,11 @@ func (s *Service) Search(ctx context.Context, actor Actor, query matching.Raw, l
 }
 
 func (s *Service) searchTx(ctx context.Context, tx store.Tx, in *input, limit int) ([]Hit, error) {
-	cset, err := tx.Candidates(ctx, in.keys, s.perKey)
+	// Selective blocks first, as a resolve reads them: when they hold a
+	// certain match the larger blocks are not read (Service.candidates).
+	cset, err := s.candidates(ctx, tx, in, nil, func(r *store.Record) matching.Score {
+		return s.model.Score(in.norm, s.normalized(r))
+	})
 	if err != nil {
 		return nil, err
 	}

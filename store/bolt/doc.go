@@ -101,18 +101,22 @@
 //
 // On a store of a million records (mpictl gen --persons 400000 --seed 3)
 // a resolve used to score about 100 candidates instead of 16, inside the
-// write transaction: the writer's CPU, not the disk, was the limit (1.30
-// ms of the 1.46 ms of CPU a resolve took was spent holding bbolt's one
-// write transaction — at most about 770 resolves a second, whatever the
+// write transaction: the writer's CPU, not the disk, was the limit (1.03
+// ms of the 1.16 ms of CPU a resolve took was spent holding bbolt's one
+// write transaction — at most about 970 resolves a second, whatever the
 // cores). The workflow now scores in the read snapshot it opens anyway
-// (api: prescore), reads its selective blocks first (40 candidates
-// instead of 98) and appends its audit entry inside the transaction
-// (store.TxAuditor, one commit instead of two): 0.84 ms of CPU per
-// resolve, 0.37 ms of it in the writer — a ceiling of about 2,700/s for
-// the writer and 2,400/s for two cores. (CPU from mpictl load
-// --cpuprofile, 3,000 resolves on 16 workers; the machine was shared, so
-// the resolves per second it measured — 326/s before, 611/s after — say
-// less than the CPU.)
+// (api: prescore, for stores that are store.OneWriter), reads its
+// selective blocks first (40 candidates instead of 98) and appends its
+// audit entry inside the transaction (store.TxAuditor: one commit instead
+// of two): 0.80 ms of CPU per resolve, 0.36 ms of it in the writer — a
+// ceiling of about 2,800/s for the writer and 2,500/s for two cores.
+// mpictl load, 3,000 new records on that store (994,501 records), medians
+// of 3 runs on the shared 2-core VM (CPU from --cpuprofile, 16 workers):
+//
+//	workers   before                       after
+//	1          506/s  p50 1.8  p99 4.4 ms   720/s  p50 1.2  p99 3.6 ms
+//	4          623/s  p50 6.1  p99 21 ms    1184/s p50 3.2  p99 11 ms
+//	16         798/s  p50 20   p99 45 ms    1662/s p50 9.1  p99 30 ms
 //
 // A function that fails inside a group runs again alone, and the others
 // run again without it, so fn may run more than once (store.Store allows
