@@ -34,7 +34,9 @@
 //     same check the bulk dedupe applies: guard rails, different
 //     identifiers, strong conflict, size);
 //     - exactly one auto-linkable person: link ("linked");
-//     - two or more, one of which the record belongs to rather than the
+//     - two or more, with Options.LinkDominant (off by default, which
+//     keeps DESIGN.md's contract: strongly matching two persons, a record
+//     links to neither), one of which the record belongs to rather than the
 //     others with at least the match threshold's probability
 //     (cluster.Posterior: the persons compete for the record, each with
 //     odds 2^weight of its best pair) — in practice a best pair over 3
@@ -44,7 +46,7 @@
 //     less those a steward declared distinct; nothing is merged. The bulk
 //     dedupe decides such a record the same way: strongest edge first,
 //     the weaker one then a merge it checks;
-//     - two or more about alike: link to none — a new person and a
+//     - otherwise two or more: link to none — a new person and a
 //     possible-duplicate task listing them ("duplicate"), less those a
 //     steward declared distinct from a stronger one (a "distinct" answer
 //     to an earlier possible-duplicate task is sticky); when that leaves

@@ -533,7 +533,7 @@ func (s *Service) decide(ctx context.Context, tx store.Tx, actor Actor, in *inpu
 		target, reason = pc, reasonStay
 	case len(autos) == 1 && !heldBack:
 		target, reason = autos[0], reasonAutoLink
-	case len(autos) >= 2 && !heldBack && s.dominant(autos):
+	case len(autos) >= 2 && !heldBack && s.linkDominant && s.dominant(autos):
 		target, reason = autos[0], reasonDominant
 	case current != "" && pc != nil && pc.veto == cluster.ReasonNone && pc.best.Decision >= matching.Review:
 		target, reason = pc, reasonStay

@@ -262,7 +262,16 @@ var haFull = matching.Raw{Source: "BV36001", LocalID: "H-7", FullName: "Phạm T
 // links to the hospital person, and the claim's person becomes a possible
 // duplicate of it: a task for a steward, nothing merged.
 func testDominant(t *testing.T, open opener) {
-	s := newService(t, open, Options{})
+	// By default the ingest contract holds: strongly matching two persons,
+	// however unequally, the record links to neither.
+	s0 := newService(t, open, Options{})
+	resolve(t, s0, haHospital)
+	resolve(t, s0, haClaims)
+	if res := resolve(t, s0, haFull); res.Decision != DecisionDuplicate || res.TaskID == 0 {
+		t.Fatalf("without LinkDominant: %+v; want a duplicate with a task", res)
+	}
+
+	s := newService(t, open, Options{LinkDominant: true})
 	p1 := resolve(t, s, haHospital).EID
 	p2 := resolve(t, s, haClaims).EID
 	if p1 == p2 {
@@ -292,10 +301,11 @@ func testDominant(t *testing.T, open opener) {
 	mustVerify(t, s)
 }
 
-// testDominantDistinct: once a steward declared the two persons distinct,
-// the record still links to the far stronger one, with no task.
+// testDominantDistinct: with LinkDominant, once a steward declared the two
+// persons distinct, the record still links to the far stronger one, with no task.
 func testDominantDistinct(t *testing.T, open opener) {
 	s, p1, p2, _, id := duplicateTask(t, open)
+	s.linkDominant = true // Options.LinkDominant
 	ctx := t.Context()
 	if _, err := s.ResolveTask(ctx, steward, id, TaskResolution{Outcome: OutcomeDistinct}, "two women"); err != nil {
 		t.Fatal(err)

@@ -47,6 +47,17 @@ type Options struct {
 	// contradicts (cluster.Compatible, the same check the bulk dedupe
 	// applies); the zero value is the dedupe's default.
 	Cluster cluster.Options
+	// LinkDominant lets a record that is auto-linkable to two or more
+	// persons link to the strongest when it belongs there rather than to
+	// the others with at least the match threshold's probability
+	// (cluster.Posterior; a best pair about 3 bits heavier than the
+	// others'), the others it would join listed in a possible-duplicate
+	// task, never merged. Off (the default) keeps the ingest contract of
+	// DESIGN.md: a record that strongly matches two persons links to
+	// neither. Measured on 50 k generated persons (seed 7), imported
+	// record by record: recall 0.9626 off, 0.9696 on, precision 0.9994
+	// both.
+	LinkDominant bool
 }
 
 // Default option values.
@@ -67,6 +78,8 @@ type Service struct {
 	cluster cluster.Options
 	cache   *normCache
 	persons PersonCache
+	// linkDominant: Options.LinkDominant.
+	linkDominant bool
 }
 
 // New returns a Service over s.
@@ -91,14 +104,15 @@ func New(s store.Store, opt Options) *Service {
 		trust[k] = v
 	}
 	return &Service{
-		store:   s,
-		model:   opt.Model,
-		now:     opt.Now,
-		perKey:  opt.PerKey,
-		trust:   trust,
-		cluster: opt.Cluster,
-		cache:   newNormCache(opt.CacheSize),
-		persons: opt.Persons,
+		store:        s,
+		model:        opt.Model,
+		now:          opt.Now,
+		perKey:       opt.PerKey,
+		trust:        trust,
+		cluster:      opt.Cluster,
+		cache:        newNormCache(opt.CacheSize),
+		persons:      opt.Persons,
+		linkDominant: opt.LinkDominant,
 	}
 }
 

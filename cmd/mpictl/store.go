@@ -170,6 +170,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 	actor := fs.String("actor", "mpictl-import", "who the event log names for these changes")
 	ack := fs.Bool("ack", false, "print \"committed LINE\" on stdout after each commit: the last input line that is durably stored")
 	quiet := fs.Bool("quiet", false, "no progress bar or summary on stderr")
+	dominant := fs.Bool("link-dominant", false, "link a record that strongly matches several persons to the one it belongs to with at least the match threshold's probability as they compete for it (api.Options.LinkDominant); default: it links to none")
 	population := fs.Int("population", 0, "records the store will hold, to scale the model's prior (0: its active records plus the input's)")
 	startProfile := addCPUProfileFlag(fs)
 	if err := fs.Parse(args); err != nil {
@@ -205,7 +206,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 		}
 		n = have + adding
 	}
-	svc := api.New(st, api.Options{Model: populationModel(model, n)})
+	svc := api.New(st, api.Options{Model: populationModel(model, n), LinkDominant: *dominant})
 	stopProfile, err := startProfile()
 	if err != nil {
 		return err

@@ -29,6 +29,8 @@ type Config struct {
 	Model           string
 	MatchThreshold  float64
 	ReviewThreshold float64
+	// LinkDominant: api.Options.LinkDominant.
+	LinkDominant bool
 
 	// The person cache (api/peercache): PersonCacheMB its size (0: off);
 	// Peers the replicas sharing it, Self this one's URL among them,
@@ -82,7 +84,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	str(&c.Tokens, "tokens", defaultTokens, "tokens file (principals, roles, sources, token hashes); created with an admin token when missing")
 	str(&c.Model, "model", "", "model file (default: the embedded model)")
 	str(&c.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
-	var match, review, maxReq, timeout, peers, cacheMB string
+	var match, review, maxReq, timeout, peers, cacheMB, dominant string
 	str(&peers, "peers", "", "comma-separated peer URLs of every replica sharing the person cache, this one's included (e.g. http://10.0.0.5:7490)")
 	str(&c.Self, "self", "", "this replica's URL among --peers")
 	str(&c.PeerAddr, "peer-addr", "", "listen address for the peers' cache requests (default: --self's host and port)")
@@ -90,6 +92,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	str(&cacheMB, "person-cache-mb", strconv.Itoa(defaultPersonCacheMB), "size of the person cache in MiB; 0 turns it off")
 	str(&match, "match-threshold", "", "auto-link probability threshold (default: the model's)")
 	str(&review, "review-threshold", "", "review probability threshold (default: the model's)")
+	str(&dominant, "link-dominant", "false", "link a record that strongly matches several persons to the one it belongs to with at least the match threshold's probability as they compete for it (a possible-duplicate task lists the others); false keeps the contract: it links to none")
 	str(&maxReq, "max-request-bytes", strconv.Itoa(defaultMaxRequestBytes), "largest request accepted, gRPC message or HTTP body")
 	str(&timeout, "shutdown-timeout", defaultShutdownTimeout.String(), "how long a shutdown waits for in-flight requests")
 	if err := fs.Parse(args); err != nil {
@@ -107,6 +110,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	if c.ReviewThreshold, err = optFloat("review-threshold", review); err != nil {
 		return c, err
+	}
+	if c.LinkDominant, err = strconv.ParseBool(dominant); err != nil {
+		return c, fmt.Errorf("%w: --link-dominant: want true or false", errUsage)
 	}
 	if c.MaxRequestBytes, err = strconv.Atoi(maxReq); err != nil || c.MaxRequestBytes < 1024 {
 		return c, fmt.Errorf("%w: --max-request-bytes: want an integer of at least 1024", errUsage)

@@ -75,7 +75,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		return err
 	}
 	defer stopPeers()
-	opt := api.Options{Model: model}
+	opt := api.Options{Model: model, LinkDominant: cfg.LinkDominant}
 	if persons != nil {
 		opt.Persons = persons
 	}
