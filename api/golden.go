@@ -3,6 +3,7 @@ package api
 import (
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -23,8 +24,11 @@ import (
 //     sources rank 0);
 //  3. among those, the most frequent value, compared in normalized form
 //     ("NGUYEN VAN AN" and "Nguyễn Văn An" are one value);
-//  4. among those, the most recently received record;
-//  5. a remaining tie goes to the smallest record key, so the result never
+//  4. names only: among those, the fullest written form — more words (a
+//     middle name kept) first, then one written with Vietnamese diacritics
+//     ("Nguyễn Văn An" over "Nguyen An" and over "NGUYEN VAN AN");
+//  5. among those, the most recently received record;
+//  6. a remaining tie goes to the smallest record key, so the result never
 //     depends on the order records are read in.
 //
 // The value shown is the normalized form where that is what a reader
@@ -67,7 +71,11 @@ func (s *Service) golden(recs []store.Record) store.Golden {
 			o.key, o.display, o.verified = key, display, verified
 			f[field] = append(f[field], o)
 		}
-		add(gName, m.FullName, displayName(&r.Raw), false)
+		name := displayName(&r.Raw)
+		add(gName, m.FullName, name, false)
+		if n := len(f[gName]); n > 0 && f[gName][n-1].from == r.Key {
+			f[gName][n-1].fullness = nameFullness(name)
+		}
 		if m.Sex != matching.SexUnknown {
 			add(gSex, m.Sex.String(), m.Sex.String(), false)
 		}
@@ -115,6 +123,7 @@ type goldenOption struct {
 	trust    int
 	received time.Time
 	verified bool
+	fullness int // names only: nameFullness
 }
 
 // pick applies the survivorship rules to one field's options.
@@ -149,6 +158,11 @@ func pick(opts []goldenOption) store.GoldenField {
 		most = max(most, count[o.key])
 	}
 	keep(func(o *goldenOption) bool { return count[o.key] == most })
+	fullest := 0
+	for _, o := range opts {
+		fullest = max(fullest, o.fullness)
+	}
+	keep(func(o *goldenOption) bool { return o.fullness == fullest })
 	best := opts[0]
 	for _, o := range opts[1:] {
 		if o.received.After(best.received) ||
@@ -157,6 +171,18 @@ func pick(opts []goldenOption) store.GoldenField {
 		}
 	}
 	return store.GoldenField{Value: best.display, From: best.from}
+}
+
+// nameFullness ranks how fully a name is written: two points a word, one
+// more when it carries Vietnamese diacritics (any letter beyond ASCII).
+func nameFullness(name string) int {
+	n := 2 * len(strings.Fields(name))
+	for _, r := range name {
+		if r > unicode.MaxASCII && unicode.IsLetter(r) {
+			return n + 1
+		}
+	}
+	return n
 }
 
 // displayName is a record's name as text to show: the full name or the

@@ -66,6 +66,21 @@ func TestGoldenSurvivorship(t *testing.T) {
 			},
 		},
 		{
+			// Equally trusted: of the two records that agree on the name,
+			// the one written in full with diacritics wins over the more
+			// recent folded one (recency decides the birth date).
+			name: "fullest name before recency",
+			recs: []store.Record{
+				goldenRecord(matching.Raw{Source: "TYT01003", LocalID: "3", FullName: "NGUYỄN VĂN AN", BirthDate: "1990"}, 0),
+				goldenRecord(matching.Raw{Source: "TYT79002", LocalID: "9", FullName: "Nguyen An", BirthDate: "19900507"}, 1),
+				goldenRecord(matching.Raw{Source: "PK01101", LocalID: "2", FullName: "Nguyen Van An"}, 2),
+			},
+			want: store.Golden{
+				Name:      f("NGUYỄN VĂN AN", k("TYT01003", "3")),
+				BirthDate: f("1990-05-07", k("TYT79002", "9")),
+			},
+		},
+		{
 			// Two less trusted records agree on a birth date; the trusted
 			// hospital's wins.
 			name: "trust before frequency",
