@@ -189,10 +189,16 @@ func (g *Guard) admit(ctx context.Context, method, id string) (*Principal, error
 // certificate, else (from the in-process gateway only) the certificate
 // names the gateway forwarded.
 func (g *Guard) authenticate(ctx context.Context) (*Principal, error) {
-	p, err := g.authenticateWith(ctx, g.table.Load())
+	tab := g.table.Load()
+	p, err := g.authenticateWith(ctx, tab)
 	if errors.Is(err, errUnknown) && g.opt.Refresh != nil {
 		if t := g.opt.Refresh(); t != nil {
 			g.table.Store(t)
+		}
+		// Another caller's refresh (or the file watcher) may have
+		// installed the principals while this one waited: its own
+		// Refresh then finds the file unchanged.
+		if t := g.table.Load(); t != tab {
 			p, err = g.authenticateWith(ctx, t)
 		}
 	}

@@ -213,3 +213,56 @@ func containsRole(rs []Role, r Role) bool {
 	}
 	return false
 }
+
+// TestGuardRefreshConcurrent: callers presenting a token added a moment
+// ago at the same time are all known, though only the first refresh finds
+// the file changed (the others wait for it and find it unchanged).
+func TestGuardRefreshConcurrent(t *testing.T) {
+	t.Parallel()
+	var f File
+	old, err := NewTable(&f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := f.AddToken("dr-new", RoleClinician, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	added, err := NewTable(&f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	changed := true
+	g := NewGuard(old, Options{Refresh: func() *Table {
+		mu.Lock() // as mpid's tokensFile: one reader at a time
+		defer mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		if !changed {
+			return nil
+		}
+		changed = false
+		return added
+	}})
+	ctx := metadata.NewIncomingContext(t.Context(), metadata.Pairs("authorization", "Bearer "+tok))
+	const callers = 16
+	errs := make(chan error, callers)
+	var start sync.WaitGroup
+	start.Add(1)
+	for range callers {
+		go func() {
+			start.Wait()
+			p, err := g.authenticate(ctx)
+			if err == nil && p.Name != "dr-new" {
+				err = status.Errorf(codes.Internal, "principal %q", p.Name)
+			}
+			errs <- err
+		}()
+	}
+	start.Done()
+	for range callers {
+		if err := <-errs; err != nil {
+			t.Errorf("a caller with the new token: %v", err)
+		}
+	}
+}
