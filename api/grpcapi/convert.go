@@ -29,7 +29,9 @@ func rawFromProto(r *mpiv1.SourceRecord) matching.Raw {
 	}
 }
 
-func rawToProto(r *matching.Raw) *mpiv1.SourceRecord {
+// RecordToProto is a record as the SourceRecord message a client sends
+// (the inverse of what the server reads of a ResolveRequest).
+func RecordToProto(r *matching.Raw) *mpiv1.SourceRecord {
 	return &mpiv1.SourceRecord{
 		Source: r.Source, LocalId: r.LocalID,
 		FullName: r.FullName, FamilyName: r.FamilyName, MiddleName: r.MiddleName, GivenName: r.GivenName,
@@ -192,7 +194,7 @@ func personToProto(v *api.PersonView) *mpiv1.Person {
 			LinkKind:    linkKindToProto(r.Kind),
 			Probability: r.Probability,
 			Weight:      r.Weight,
-			Record:      rawToProto(&r.Raw),
+			Record:      RecordToProto(&r.Raw),
 		}
 	}
 	return p

@@ -18,32 +18,33 @@ import (
 	"github.com/vnhealth/mpi/store/postgres"
 )
 
+// builds holds the binaries tests build, by package directory, in binDir
+// (made and removed by TestMain).
 var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
+	builds sync.Map // string → func() (string, error)
+	binDir string
 )
 
 // mpictlBinary builds this command once per test run: the fault test kills
 // a real process.
-func mpictlBinary(t *testing.T) string {
+func mpictlBinary(t *testing.T) string { return binary(t, ".", "mpictl") }
+
+// binary builds the command in dir once per test run and returns its path.
+func binary(t *testing.T, dir, name string) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "mpictl-bin-")
+	build, _ := builds.LoadOrStore(dir, sync.OnceValues(func() (string, error) {
+		path := filepath.Join(binDir, name)
+		out, err := exec.Command("go", "build", "-o", path, dir).CombinedOutput()
 		if err != nil {
-			buildErr = err
-			return
+			return "", &buildError{err: err, out: string(out)}
 		}
-		binPath = filepath.Join(dir, "mpictl")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = &buildError{err: err, out: string(out)}
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+		return path, nil
+	}))
+	path, err := build.(func() (string, error))()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return binPath
+	return path
 }
 
 type buildError struct {

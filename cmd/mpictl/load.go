@@ -64,65 +64,119 @@ func runLoad(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer stopProfile()
-	lat := make([]time.Duration, len(raws))
-	cands := make([]int, len(raws))
-	// skipped marks the records a search had nothing to search by (no
-	// name, birth date or identifier usable as a key): counted, not timed.
-	skipped := make([]bool, len(raws))
+	run := func(ctx context.Context, i int) (int, bool, error) {
+		switch *op {
+		case "resolve":
+			r, err := svc.Resolve(ctx, actor, raws[i])
+			return r.Candidates, false, err
+		default:
+			hits, err := svc.Search(ctx, actor, searchQuery(raws[i]), 10)
+			if fe, ok := errors.AsType[*api.FieldError](err); ok && fe.Field == "query" {
+				return 0, true, nil
+			}
+			return len(hits), false, err
+		}
+	}
+	calls := drive(ctx, len(raws), *workers, true, run)
+	if err := calls.firstErr(); err != nil {
+		i := calls.firstFailed()
+		return fmt.Errorf("load: record %d (%s/%s): %w", i, raws[i].Source, raws[i].LocalID, err)
+	}
+	rep := calls.report(*op, *workers)
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(rep)
+	}
+	rep.print(e.stdout)
+	return nil
+}
+
+// calls is what a load run measured, call by call.
+type calls struct {
+	lat     []time.Duration
+	counts  []int // candidates of a resolve, hits of a search
+	skipped []bool
+	errs    []error
+	made    []bool // false for the calls a stopped run never made
+	elapsed time.Duration
+}
+
+// drive makes n calls, call(ctx, i) for i in 0..n-1, from workers
+// goroutines and times each. A call returns what it counts (candidates or
+// hits) and whether it was skipped (not timed nor counted). With
+// stopOnError the first failure ends the run; without, every call is made.
+func drive(ctx context.Context, n, workers int, stopOnError bool, call func(context.Context, int) (int, bool, error)) *calls {
+	c := &calls{lat: make([]time.Duration, n), counts: make([]int, n), skipped: make([]bool, n), errs: make([]error, n), made: make([]bool, n)}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var next atomic.Int64
-	var firstErr error
-	var mu sync.Mutex
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range *workers {
+	for range workers {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(raws) || ctx.Err() != nil {
+				if i >= n || ctx.Err() != nil {
 					return
 				}
 				t := time.Now()
-				var err error
-				switch *op {
-				case "resolve":
-					var r api.Result
-					r, err = svc.Resolve(ctx, actor, raws[i])
-					cands[i] = r.Candidates
-				case "search":
-					var hits []api.Hit
-					hits, err = svc.Search(ctx, actor, searchQuery(raws[i]), 10)
-					cands[i] = len(hits)
-					if fe, ok := errors.AsType[*api.FieldError](err); ok && fe.Field == "query" {
-						skipped[i], err = true, nil
-					}
-				}
-				lat[i] = time.Since(t)
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = fmt.Errorf("load: record %d (%s/%s): %w", i, raws[i].Source, raws[i].LocalID, err)
-					}
-					mu.Unlock()
+				c.counts[i], c.skipped[i], c.errs[i] = call(ctx, i)
+				c.lat[i], c.made[i] = time.Since(t), true
+				if c.errs[i] != nil && stopOnError {
+					cancel()
 					return
 				}
 			}
 		})
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	if firstErr != nil {
-		return firstErr
-	}
-	var sorted []time.Duration
-	var counted []int
-	for i := range raws {
-		if !skipped[i] {
-			sorted = append(sorted, lat[i])
-			counted = append(counted, cands[i])
+	c.elapsed = time.Since(start)
+	return c
+}
+
+// firstFailed is the index of the first call that failed, or -1.
+func (c *calls) firstFailed() int {
+	for i, err := range c.errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return i
 		}
 	}
-	rep := loadReport{Op: *op, Calls: len(sorted), Skipped: len(raws) - len(sorted), Workers: *workers, Seconds: elapsed.Seconds()}
-	rep.PerSecond = float64(len(raws)) / elapsed.Seconds()
+	for i, err := range c.errs {
+		if err != nil {
+			return i
+		}
+	}
+	return -1
+}
+
+func (c *calls) firstErr() error {
+	if i := c.firstFailed(); i >= 0 {
+		return c.errs[i]
+	}
+	return nil
+}
+
+// report summarizes the calls that were made, succeeded and not skipped.
+func (c *calls) report(op string, workers int) loadReport {
+	var sorted []time.Duration
+	var counted []int
+	made := 0
+	for i := range c.lat {
+		if !c.made[i] {
+			continue
+		}
+		made++
+		if c.errs[i] == nil && !c.skipped[i] {
+			sorted = append(sorted, c.lat[i])
+			counted = append(counted, c.counts[i])
+		}
+	}
+	rep := loadReport{Op: op, Calls: len(sorted), Workers: workers, Seconds: c.elapsed.Seconds()}
+	for i := range c.skipped {
+		if c.skipped[i] {
+			rep.Skipped++
+		}
+	}
+	rep.PerSecond = float64(made) / c.elapsed.Seconds()
 	slices.Sort(sorted)
 	pct := func(p float64) float64 {
 		if len(sorted) == 0 {
@@ -132,26 +186,30 @@ func runLoad(ctx context.Context, e env, args []string) error {
 	}
 	rep.P50ms, rep.P90ms, rep.P99ms, rep.MaxMs = pct(0.50), pct(0.90), pct(0.99), pct(1)
 	total := 0
-	for _, c := range counted {
-		total += c
-		rep.CandidatesMax = max(rep.CandidatesMax, c)
+	for _, n := range counted {
+		total += n
+		rep.CandidatesMax = max(rep.CandidatesMax, n)
 	}
 	if len(counted) > 0 {
 		rep.CandidatesMean = float64(total) / float64(len(counted))
 	}
-	if *asJSON {
-		return json.NewEncoder(e.stdout).Encode(rep)
-	}
+	return rep
+}
+
+// print writes the report as text.
+func (rep *loadReport) print(w io.Writer) {
 	what := "candidates"
-	if *op == "search" {
+	switch rep.Op {
+	case "search":
 		what = "hits"
+	case "get":
+		what = "linked records"
 	}
-	fmt.Fprintf(e.stdout, "%s: %d calls on %d workers in %.1f s: %.0f/s; latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.1f ms; %s per call mean %.1f, max %d\n",
+	fmt.Fprintf(w, "%s: %d calls on %d workers in %.1f s: %.0f/s; latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.1f ms; %s per call mean %.1f, max %d\n",
 		rep.Op, rep.Calls, rep.Workers, rep.Seconds, rep.PerSecond, rep.P50ms, rep.P90ms, rep.P99ms, rep.MaxMs, what, rep.CandidatesMean, rep.CandidatesMax)
 	if rep.Skipped > 0 {
-		fmt.Fprintf(e.stdout, "%s: %d records skipped: nothing to search by\n", rep.Op, rep.Skipped)
+		fmt.Fprintf(w, "%s: %d records skipped: nothing to search by\n", rep.Op, rep.Skipped)
 	}
-	return nil
 }
 
 type loadReport struct {

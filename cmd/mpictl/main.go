@@ -59,6 +59,7 @@ func commands() map[string]command {
 		"export":   {"write source,local_id,eid for every active record of a store", runExport},
 		"backup":   {"write a consistent copy of a live store", runBackup},
 		"verify":   {"check a store's integrity: links, redirects, golden records, event-log replay, audit chain", runVerify},
+		"bench":    {"load a running mpid (or replicas) over gRPC or REST: throughput, latency, failures, memory, cache hits", runBench},
 		"load":     {"measure Resolve or search throughput and latency against a store, in process", runLoad},
 	}
 }
