@@ -41,6 +41,11 @@ type Config struct {
 	Self          string
 	PeerAddr      string
 	PeerToken     string
+	// PeerTLS: the peers are https:// URLs; the peer listener serves TLS
+	// with TLSCert and TLSKey, and peers are verified against PeerCA (or
+	// the system's roots).
+	PeerTLS bool
+	PeerCA  string
 
 	MaxRequestBytes int
 	ShutdownTimeout time.Duration
@@ -89,6 +94,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	str(&c.Self, "self", "", "this replica's URL among --peers")
 	str(&c.PeerAddr, "peer-addr", "", "listen address for the peers' cache requests (default: --self's host and port)")
 	str(&c.PeerToken, "peer-token", "", "secret the replicas of --peers share (prefer the environment variable)")
+	str(&c.PeerCA, "peer-ca", "", "CA certificates (PEM) that sign the replicas' certificates when --peers are https:// URLs (default: the system's roots)")
 	str(&cacheMB, "person-cache-mb", strconv.Itoa(defaultPersonCacheMB), "size of the person cache in MiB; 0 turns it off")
 	str(&match, "match-threshold", "", "auto-link probability threshold (default: the model's)")
 	str(&review, "review-threshold", "", "review probability threshold (default: the model's)")
@@ -137,6 +143,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	if c.ClientCA != "" && c.TLSCert == "" {
 		return c, fmt.Errorf("%w: --client-ca needs --tls-cert and --tls-key", errUsage)
+	}
+	if c.PeerTLS && c.TLSCert == "" {
+		return c, fmt.Errorf("%w: https:// --peers need --tls-cert and --tls-key (the peer listener serves TLS with them)", errUsage)
+	}
+	if c.PeerCA != "" && !c.PeerTLS {
+		return c, fmt.Errorf("%w: --peer-ca goes with https:// --peers", errUsage)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -23,11 +26,20 @@ func personCache(cfg Config, st store.Store, m *metrics, log *slog.Logger) (cach
 	if cfg.PersonCacheMB == 0 {
 		return nil, stop, nil
 	}
+	peerServer, peerClient, err := peerTLS(cfg)
+	if err != nil {
+		return nil, stop, err
+	}
+	// Every request handler may load from a peer at once: keep as many
+	// connections to each open as are used, not net/http's default two.
+	client := &http.Client{Timeout: peercache.DefaultPeerTimeout,
+		Transport: &http.Transport{TLSClientConfig: peerClient, MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second}}
 	cache, err = peercache.New(st, peercache.Options{
 		CacheBytes: int64(cfg.PersonCacheMB) << 20,
 		Self:       cfg.Self,
 		Peers:      cfg.Peers,
 		Token:      cfg.PeerToken,
+		Client:     client,
 	})
 	if err != nil {
 		return nil, stop, err
@@ -46,13 +58,18 @@ func personCache(cfg Config, st store.Store, m *metrics, log *slog.Logger) (cach
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		TLSConfig:         peerServer,
+	}
+	serve := srv.Serve
+	if peerServer != nil {
+		serve = func(l net.Listener) error { return srv.ServeTLS(l, "", "") }
 	}
 	go func() {
-		if err := srv.Serve(lis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := serve(lis); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("peer cache listener failed", "err", err)
 		}
 	}()
-	log.Info("person cache shared", "peer_addr", lis.Addr().String(), "self", cfg.Self, "peers", len(cfg.Peers))
+	log.Info("person cache shared", "peer_addr", lis.Addr().String(), "self", cfg.Self, "peers", len(cfg.Peers), "tls", cfg.PeerTLS)
 	return cache, func() { srv.Close() }, nil
 }
 
@@ -81,6 +98,18 @@ func peerConfig(c *Config, peers string) error {
 	case c.PeerToken == "":
 		return fmt.Errorf("%w: --peers needs --peer-token (or $MPI_PEER_TOKEN), the secret the replicas share", errUsage)
 	}
+	schemes := map[string]bool{}
+	for _, p := range c.Peers {
+		u, err := url.Parse(p)
+		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return fmt.Errorf("%w: --peers: want URLs such as http://10.0.0.5:7490 or https://…", errUsage)
+		}
+		schemes[u.Scheme] = true
+	}
+	if len(schemes) > 1 {
+		return fmt.Errorf("%w: --peers: all http:// or all https://, not both", errUsage)
+	}
+	c.PeerTLS = schemes["https"]
 	if c.PeerAddr == "" {
 		u, err := url.Parse(c.Self)
 		if err != nil || u.Host == "" {
@@ -89,4 +118,29 @@ func peerConfig(c *Config, peers string) error {
 		c.PeerAddr = u.Host
 	}
 	return nil
+}
+
+// peerTLS returns the TLS configurations of the peer listener and of the
+// requests to peers, or nils when the peers are http:// URLs.
+func peerTLS(cfg Config) (server, client *tls.Config, err error) {
+	if !cfg.PeerTLS {
+		return nil, nil, nil
+	}
+	cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--tls-cert/--tls-key: %w", err)
+	}
+	server = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	client = &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.PeerCA != "" {
+		pem, err := os.ReadFile(cfg.PeerCA)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--peer-ca: %w", err)
+		}
+		client.RootCAs = x509.NewCertPool()
+		if !client.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, nil, fmt.Errorf("--peer-ca: no PEM certificate in %s", cfg.PeerCA)
+		}
+	}
+	return server, client, nil
 }

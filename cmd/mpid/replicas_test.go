@@ -227,6 +227,10 @@ func TestPeerFlags(t *testing.T) {
 		"negative cache size":     {"--person-cache-mb", "-1"},
 		"cache size not a number": {"--person-cache-mb", "lots"},
 		"self not a URL":          {"--peers", peers, "--self", "10.0.0.5:7490", "--peer-token", "x"},
+		"peer not a URL":          {"--peers", "10.0.0.5:7490,http://10.0.0.6:7490", "--self", "http://10.0.0.6:7490", "--peer-token", "x"},
+		"http and https peers":    {"--peers", "https://10.0.0.5:7490,http://10.0.0.6:7490", "--self", "http://10.0.0.6:7490", "--peer-token", "x", "--tls-cert", "c", "--tls-key", "k"},
+		"https peers without TLS": {"--peers", "https://10.0.0.5:7490,https://10.0.0.6:7490", "--self", "https://10.0.0.6:7490", "--peer-token", "x"},
+		"peer CA with http peers": {"--peers", peers, "--self", "http://10.0.0.5:7490", "--peer-token", "x", "--peer-ca", "ca.pem"},
 	} {
 		if _, err := parseConfig(args, env(), io.Discard); !errors.Is(err, errUsage) {
 			t.Errorf("%s: error %v, want a usage error", name, err)
