@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
@@ -95,16 +94,5 @@ func tlsMetric(t *testing.T, d *daemon, name string) int64 {
 	if status != http.StatusOK {
 		t.Fatalf("/metrics: status %d", status)
 	}
-	sc := bufio.NewScanner(strings.NewReader(body))
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				t.Fatalf("/metrics: %s %q", name, v)
-			}
-			return int64(f)
-		}
-	}
-	t.Fatalf("/metrics: no %s", name)
-	return 0
+	return metricIn(t, strings.NewReader(body), name)
 }

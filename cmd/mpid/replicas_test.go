@@ -181,7 +181,13 @@ func metric(t testing.TB, httpAddr, name string) int64 {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("/metrics: status %d", res.StatusCode)
 	}
-	sc := bufio.NewScanner(res.Body)
+	return metricIn(t, res.Body, name)
+}
+
+// metricIn returns the value of an unlabelled metric in a /metrics body.
+func metricIn(t testing.TB, body io.Reader, name string) int64 {
+	t.Helper()
+	sc := bufio.NewScanner(body)
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
 			f, err := strconv.ParseFloat(v, 64)
