@@ -165,6 +165,22 @@ type timedStore struct {
 	h *prometheus.HistogramVec
 }
 
+// timedOneWriter is a timedStore over a store.OneWriter, which it must
+// remain: the workflow does its scoring before the write transaction only
+// on such a store, and the embedded interface does not carry the marker.
+type timedOneWriter struct{ timedStore }
+
+func (timedOneWriter) OneWriter() {}
+
+// timed wraps st in a timedStore that keeps st's optional interfaces.
+func timed(st store.Store, h *prometheus.HistogramVec) store.Store {
+	t := timedStore{Store: st, h: h}
+	if _, ok := st.(store.OneWriter); ok {
+		return timedOneWriter{t}
+	}
+	return t
+}
+
 func (s timedStore) since(op string, t time.Time) {
 	s.h.WithLabelValues(op).Observe(time.Since(t).Seconds())
 }

@@ -58,7 +58,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		return err
 	}
 	m := newMetrics()
-	st := timedStore{Store: raw, h: m.storeLatency}
+	st := timed(raw, m.storeLatency)
 	closeStore := func() {
 		if err := raw.Close(); err != nil {
 			log.Error("closing the store", "err", err)
