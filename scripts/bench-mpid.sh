@@ -79,8 +79,9 @@ for transport in grpc rest; do
 	done
 done
 start "$store"
-rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-echo "idle: mpid resident memory ${rss} kB before any call"
+# RssFile is the part of the store file bolt has mapped and read (the
+# kernel's page cache, shared and reclaimable); RssAnon is mpid's own.
+echo "idle: mpid before any call:" $(grep -E '^(VmRSS|RssAnon|RssFile)' "/proc/$pid/status")
 for transport in grpc rest; do
 	for w in 1 4 16; do
 		for run in $(seq "$runs"); do
@@ -91,8 +92,9 @@ for transport in grpc rest; do
 done
 for run in $(seq "$runs"); do
 	echo -n "get grpc W=16 run $run: "
-	MPI_TOKEN=$token mpictl bench $(target grpc) --op get --in "$records" --limit "$skip" --calls 20000 --workers 16 --json
+	MPI_TOKEN=$token mpictl bench $(target grpc) --op get --in "$records" --limit "$skip" --calls 20000 --seed "$run" --workers 16 --json
 done
+echo "after the calls: mpid" $(grep -E '^(VmRSS|RssAnon|RssFile)' "/proc/$pid/status")
 stop
 if $pg; then
 	for run in $(seq "$runs"); do psql -q "${store%/*}/postgres" -c "DROP DATABASE IF EXISTS mpi_bench_$run WITH (FORCE)" >/dev/null; done

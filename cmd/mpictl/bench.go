@@ -57,7 +57,8 @@ func runBench(ctx context.Context, e env, args []string) error {
 	workers := fs.Int("workers", 8, "concurrent callers")
 	skip := fs.Int("skip", 0, "skip this many readable records first")
 	limit := fs.Int("limit", 0, "use at most this many records (0: all)")
-	n := fs.Int("calls", 0, "make this many calls on records drawn at random (with repeats, a fixed seed) instead of one call per record in file order")
+	n := fs.Int("calls", 0, "make this many calls on records drawn at random (with repeats) instead of one call per record in file order")
+	seed := fs.Uint64("seed", 1, "seed of the draws of --calls: the same seed draws the same records")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
@@ -121,7 +122,7 @@ func runBench(ctx context.Context, e env, args []string) error {
 		order[i] = i
 	}
 	if *n > 0 {
-		rng := rand.New(rand.NewPCG(1, 2))
+		rng := rand.New(rand.NewPCG(*seed, 0x6d7069))
 		order = make([]int, *n)
 		for i := range order {
 			order[i] = rng.IntN(len(raws))
