@@ -110,7 +110,7 @@ func (s *Service) mergeTx(ctx context.Context, tx store.Tx, actor Actor, loser, 
 	// The checks: the records across the two persons, and the steward's
 	// cannot-link constraints between them.
 	var vetoes []string
-	if why, guards := cluster.Compatible(s.model, normalizedAll(s, lrecs), normalizedAll(s, srecs), s.cluster); why != cluster.ReasonNone {
+	if why, guards := cluster.Compatible(s.model.Load(), normalizedAll(s, lrecs), normalizedAll(s, srecs), s.cluster); why != cluster.ReasonNone {
 		v := why.String()
 		if guards != 0 {
 			v += ": " + guards.String()

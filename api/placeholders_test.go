@@ -117,7 +117,7 @@ func testAmbiguousPlaceholder(t *testing.T, open opener, order []matching.Raw) {
 		t.Errorf("placeholder task kind %d status %d; candidates mismatch (-want +got):\n%s", tk.Kind, tk.Status, diff)
 	}
 	for _, c := range tk.Candidates {
-		if c.Probability < s.model.Thresholds.Match || len(c.Explanation) == 0 {
+		if c.Probability < s.Model().Thresholds.Match || len(c.Explanation) == 0 {
 			t.Errorf("candidate %s: probability %g, explanation %d bytes; want a strong match, explained", c.EID, c.Probability, len(c.Explanation))
 		}
 	}

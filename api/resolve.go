@@ -299,7 +299,7 @@ func (s *Service) prescore(ctx context.Context, tx store.Tx, in *input, current 
 		k := cacheKey(r.Key, r.Version, r.Hash)
 		sc, ok := memo[k]
 		if !ok {
-			sc = s.model.Score(in.norm, s.normalized(r))
+			sc = s.model.Load().Score(in.norm, s.normalized(r))
 			memo[k] = sc
 		}
 		return sc
@@ -343,7 +343,7 @@ func (s *Service) score(in *input, r *store.Record, norm func() *matching.Record
 	if sc, ok := in.memo[cacheKey(r.Key, r.Version, r.Hash)]; ok {
 		return sc
 	}
-	return s.model.Score(in.norm, norm())
+	return s.model.Load().Score(in.norm, norm())
 }
 
 // stored is what the store holds for a record key.
@@ -622,7 +622,7 @@ func (s *Service) dominant(autos []*personScore) bool {
 	for i, p := range autos {
 		ws[i] = p.best.Weight
 	}
-	return cluster.Posterior(ws) >= s.model.Thresholds.Match
+	return cluster.Posterior(ws) >= s.model.Load().Thresholds.Match
 }
 
 // raiseBridged opens a possible-duplicate task when the record, linked to
@@ -639,7 +639,7 @@ func (s *Service) raiseBridged(ctx context.Context, tx store.Tx, actor Actor, in
 	joined := append(target.norms(), in.norm)
 	group := []*personScore{target}
 	for _, q := range others {
-		if why, _ := cluster.Compatible(s.model, joined, q.norms(), s.cluster); why == cluster.ReasonNone {
+		if why, _ := cluster.Compatible(s.model.Load(), joined, q.norms(), s.cluster); why == cluster.ReasonNone {
 			group = append(group, q)
 		}
 	}

@@ -47,7 +47,7 @@ func testNewThenLinked(t *testing.T, open opener) {
 	if b.Decision != DecisionLinked || b.EID != a.EID {
 		t.Fatalf("second record: decision %q EID %s, want linked to %s", b.Decision, b.EID, a.EID)
 	}
-	if b.Probability < s.model.Thresholds.Match || b.Explanation == nil || b.Candidates != 1 {
+	if b.Probability < s.Model().Thresholds.Match || b.Explanation == nil || b.Candidates != 1 {
 		t.Errorf("second record: probability %g, explanation %v, candidates %d", b.Probability, b.Explanation != nil, b.Candidates)
 	}
 	if h := resolve(t, s, hongBV); h.Decision != DecisionNew || h.EID == a.EID {
@@ -224,7 +224,7 @@ func testDuplicate(t *testing.T, open opener) {
 	var listed []store.EID
 	for _, c := range tk.Candidates {
 		listed = append(listed, c.EID)
-		if c.Probability < s.model.Thresholds.Match || len(c.Explanation) == 0 {
+		if c.Probability < s.Model().Thresholds.Match || len(c.Explanation) == 0 {
 			t.Errorf("candidate %s: probability %g, explanation %d bytes", c.EID, c.Probability, len(c.Explanation))
 		}
 	}
@@ -277,8 +277,8 @@ func testDominant(t *testing.T, open opener) {
 	if p1 == p2 {
 		t.Fatal("setup: Hà's hospital record and claim on one person")
 	}
-	w1 := s.model.Score(normalized(haFull), normalized(haHospital))
-	w2 := s.model.Score(normalized(haFull), normalized(haClaims))
+	w1 := s.Model().Score(normalized(haFull), normalized(haHospital))
+	w2 := s.Model().Score(normalized(haFull), normalized(haClaims))
 	if w1.Decision != matching.Match || w2.Decision != matching.Match || w1.Weight-w2.Weight < 4 {
 		t.Fatalf("setup: weights %.1f (%v) and %.1f (%v); want two matches, the first 4 bits or more stronger", w1.Weight, w1.Decision, w2.Weight, w2.Decision)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/vnhealth/mpi/matching"
@@ -71,7 +72,7 @@ const (
 // state and is safe for concurrent use.
 type Service struct {
 	store   store.Store
-	model   *matching.Model
+	model   atomic.Pointer[matching.Model]
 	now     func() time.Time
 	perKey  int
 	trust   map[string]int
@@ -103,9 +104,8 @@ func New(s store.Store, opt Options) *Service {
 	for k, v := range opt.SourceTrust {
 		trust[k] = v
 	}
-	return &Service{
+	svc := &Service{
 		store:        s,
-		model:        opt.Model,
 		now:          opt.Now,
 		perKey:       opt.PerKey,
 		trust:        trust,
@@ -114,13 +114,27 @@ func New(s store.Store, opt Options) *Service {
 		persons:      opt.Persons,
 		linkDominant: opt.LinkDominant,
 	}
+	svc.model.Store(opt.Model)
+	return svc
 }
 
 // Store returns the store the Service works on.
 func (s *Service) Store() store.Store { return s.store }
 
 // Model returns the matching model the Service scores with.
-func (s *Service) Model() *matching.Model { return s.model }
+func (s *Service) Model() *matching.Model { return s.model.Load() }
+
+// SetModel replaces the model the Service scores with, for the operations
+// that start after it; one already under way may score some pairs with
+// either. mpid uses it to scale the prior to a growing store
+// (matching.Model.ForPopulation). m must be initialized; nil stands for
+// the default model, as in Options.
+func (s *Service) SetModel(m *matching.Model) {
+	if m == nil {
+		m = matching.DefaultModel()
+	}
+	s.model.Store(m)
+}
 
 // Actor is who calls an operation: a user or system ID and its role
 // (ingest, clinician, steward, admin). Actor IDs are recorded in links,

@@ -130,7 +130,7 @@ func (s *Service) bestScore(rec *store.Record, others []store.Record) (weight, p
 	m := s.normalized(rec)
 	var best *matching.Score
 	for i := range others {
-		sc := s.model.Score(m, s.normalized(&others[i]))
+		sc := s.model.Load().Score(m, s.normalized(&others[i]))
 		if best == nil || sc.Weight > best.Weight {
 			best = &sc
 		}

@@ -434,7 +434,7 @@ func (s *Service) openTask(ctx context.Context, tx store.Tx, actor Actor, k stor
 	t := &store.Task{Kind: kind, Status: store.TaskOpen, Record: k, Created: s.now()}
 	eids := []store.EID{created}
 	for _, p := range listed {
-		e := s.model.Explain(norm, p.bestRec)
+		e := s.model.Load().Explain(norm, p.bestRec)
 		b, err := json.Marshal(e)
 		if err != nil {
 			return 0, err

@@ -46,6 +46,9 @@ type Config struct {
 	// the system's roots).
 	PeerTLS bool
 	PeerCA  string
+	// RescaleInterval is how often the model's prior is scaled anew to
+	// the records stored; 0: only at start.
+	RescaleInterval time.Duration
 
 	MaxRequestBytes int
 	ShutdownTimeout time.Duration
@@ -60,6 +63,7 @@ const (
 	defaultHTTPAddr        = "127.0.0.1:7480"
 	defaultMaxRequestBytes = 4 << 20
 	defaultShutdownTimeout = 30 * time.Second
+	defaultRescaleInterval = time.Minute
 	defaultPersonCacheMB   = 64
 )
 
@@ -89,7 +93,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	str(&c.Tokens, "tokens", defaultTokens, "tokens file (principals, roles, sources, token hashes); created with an admin token when missing")
 	str(&c.Model, "model", "", "model file (default: the embedded model)")
 	str(&c.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
-	var match, review, maxReq, timeout, peers, cacheMB, dominant string
+	var match, review, maxReq, timeout, peers, cacheMB, dominant, rescale string
 	str(&peers, "peers", "", "comma-separated peer URLs of every replica sharing the person cache, this one's included (e.g. http://10.0.0.5:7490)")
 	str(&c.Self, "self", "", "this replica's URL among --peers")
 	str(&c.PeerAddr, "peer-addr", "", "listen address for the peers' cache requests (default: --self's host and port)")
@@ -99,6 +103,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	str(&match, "match-threshold", "", "auto-link probability threshold (default: the model's)")
 	str(&review, "review-threshold", "", "review probability threshold (default: the model's)")
 	str(&dominant, "link-dominant", "false", "link a record that strongly matches several persons to the one it belongs to with at least the match threshold's probability as they compete for it (a possible-duplicate task lists the others); false keeps the contract: it links to none")
+	str(&rescale, "rescale-interval", defaultRescaleInterval.String(), "how often to count the stored records and scale the model's prior to them when they grew by 1 %; 0 scales only at start")
 	str(&maxReq, "max-request-bytes", strconv.Itoa(defaultMaxRequestBytes), "largest request accepted, gRPC message or HTTP body")
 	str(&timeout, "shutdown-timeout", defaultShutdownTimeout.String(), "how long a shutdown waits for in-flight requests")
 	if err := fs.Parse(args); err != nil {
@@ -125,6 +130,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(timeout); err != nil || c.ShutdownTimeout <= 0 {
 		return c, fmt.Errorf("%w: --shutdown-timeout: want a positive duration such as 30s", errUsage)
+	}
+	if c.RescaleInterval, err = time.ParseDuration(rescale); err != nil || c.RescaleInterval < 0 {
+		return c, fmt.Errorf("%w: --rescale-interval: want a duration such as 1m, or 0", errUsage)
 	}
 	if c.PersonCacheMB, err = strconv.Atoi(cacheMB); err != nil {
 		return c, fmt.Errorf("%w: --person-cache-mb: want an integer", errUsage)

@@ -13,7 +13,8 @@ import (
 func TestParseConfig(t *testing.T) {
 	t.Parallel()
 	def := Config{DB: defaultDB, GRPCAddr: defaultGRPCAddr, HTTPAddr: defaultHTTPAddr, Tokens: defaultTokens,
-		MaxRequestBytes: defaultMaxRequestBytes, ShutdownTimeout: defaultShutdownTimeout, LogLevel: "info", PersonCacheMB: defaultPersonCacheMB}
+		MaxRequestBytes: defaultMaxRequestBytes, ShutdownTimeout: defaultShutdownTimeout, LogLevel: "info", PersonCacheMB: defaultPersonCacheMB,
+		RescaleInterval: defaultRescaleInterval}
 	with := func(f func(*Config)) Config { c := def; f(&c); return c }
 	for _, tc := range []struct {
 		name string
@@ -34,6 +35,8 @@ func TestParseConfig(t *testing.T) {
 		{name: "key without cert", args: []string{"--tls-key", "k"}, err: "go together"},
 		{name: "client CA without TLS", args: []string{"--client-ca", "ca"}, err: "--client-ca needs"},
 		{name: "tiny limit", args: []string{"--max-request-bytes", "10"}, err: "--max-request-bytes"},
+		{name: "rescale only at start", args: []string{"--rescale-interval", "0"}, want: with(func(c *Config) { c.RescaleInterval = 0 })},
+		{name: "negative rescale interval", args: []string{"--rescale-interval", "-1m"}, err: "--rescale-interval"},
 		{name: "stray argument", args: []string{"serve"}, err: "unexpected argument"},
 	} {
 		got, err := parseConfig(tc.args, func(k string) string { return tc.env[k] }, io.Discard)

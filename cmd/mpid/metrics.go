@@ -128,6 +128,14 @@ func (s *countingStream) SendMsg(msg any) error {
 	return err
 }
 
+// model registers mpi_model_prior, the prior the service scores with
+// now (it falls as the store grows: mpid scales it to the records held).
+func (m *metrics) model(svc *api.Service) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "mpi_model_prior", Help: "The matching model's prior: the chance that two records drawn at random are one person, scaled to the records stored.",
+	}, func() float64 { return svc.Model().Prior }))
+}
+
 // reviewQueue registers mpi_review_queue_open_tasks, the open review
 // tasks, read from the store at most every ttl.
 func (m *metrics) reviewQueue(st store.Store, ttl time.Duration) {

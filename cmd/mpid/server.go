@@ -64,7 +64,13 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 			log.Error("closing the store", "err", err)
 		}
 	}
-	model, err := serviceModel(ctx, cfg, st)
+	base, err := baseModel(cfg)
+	if err != nil {
+		closeStore()
+		return err
+	}
+	prior := &priorScaler{base: base, st: st, log: log}
+	model, err := prior.initial(ctx)
 	if err != nil {
 		closeStore()
 		return err
@@ -80,7 +86,9 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		opt.Persons = persons
 	}
 	svc := api.New(st, opt)
+	prior.svc = svc
 	m.reviewQueue(st, 10*time.Second)
+	m.model(svc)
 
 	guard := auth.NewGuard(table, auth.Options{
 		Auditor:     st,
@@ -157,6 +165,9 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	go tokens.watch(watchCtx, guard, 2*time.Second)
+	if cfg.RescaleInterval > 0 {
+		go prior.watch(watchCtx, cfg.RescaleInterval)
+	}
 
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	ready.Store(true)
@@ -289,10 +300,8 @@ func storeKind(cfg Config) string {
 	return "bolt"
 }
 
-// serviceModel loads the model, applies threshold overrides and scales
-// its prior to the records the store holds, as mpictl does (never above
-// the model's own).
-func serviceModel(ctx context.Context, cfg Config, st store.Store) (*matching.Model, error) {
+// baseModel loads the model and applies the threshold overrides.
+func baseModel(cfg Config) (*matching.Model, error) {
 	model := matching.DefaultModel()
 	if cfg.Model != "" {
 		var err error
@@ -313,18 +322,87 @@ func serviceModel(ctx context.Context, cfg Config, st store.Store) (*matching.Mo
 		}
 		model = &c
 	}
-	var n store.Counts
-	if err := st.View(ctx, func(tx store.Tx) error {
+	return model, nil
+}
+
+// priorScaler keeps the model's prior scaled to the records the store
+// holds, as mpictl does (matching.Model.ForPopulation; never above the
+// model's own): at start, then — as hubs add records — whenever the store
+// has grown by rescaleGrowth since the last scaling. A prior left at the
+// size of the store mpid started on would overstate the chance that two
+// records are one person more and more as the store grows (twenty times
+// at a million records for a model estimated on 50,000): links on weaker
+// evidence. It only ever lowers the prior: a store that shrinks (records
+// retracted) keeps it.
+type priorScaler struct {
+	base *matching.Model
+	st   store.Store
+	svc  *api.Service
+	log  *slog.Logger
+	n    int // the records the current model is scaled to
+}
+
+// rescaleGrowth is the growth of the store that makes a new scaling.
+const rescaleGrowth = 0.01
+
+func (p *priorScaler) records(ctx context.Context) (int, error) {
+	var c store.Counts
+	err := p.st.View(ctx, func(tx store.Tx) error {
 		var err error
-		n, err = tx.Counts(ctx)
+		c, err = tx.Counts(ctx)
 		return err
-	}); err != nil {
+	})
+	return int(c.ActiveRecords), err
+}
+
+// initial returns the model scaled to the store as it is.
+func (p *priorScaler) initial(ctx context.Context) (*matching.Model, error) {
+	n, err := p.records(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if model.Training != nil && int(n.ActiveRecords) > model.Training.Records {
-		model = model.ForPopulation(int(n.ActiveRecords))
+	return p.scaled(n), nil
+}
+
+// scaled returns the base model scaled to n records and remembers n.
+func (p *priorScaler) scaled(n int) *matching.Model {
+	p.n = n
+	if p.base.Training == nil || n <= p.base.Training.Records {
+		return p.base
 	}
-	return model, nil
+	return p.base.ForPopulation(n)
+}
+
+// rescale scales the service's model anew when the store has grown
+// enough, and reports whether it did.
+func (p *priorScaler) rescale(ctx context.Context) (bool, error) {
+	n, err := p.records(ctx)
+	if err != nil {
+		return false, err
+	}
+	if float64(n) < float64(p.n)*(1+rescaleGrowth) || p.base.Training == nil || n <= p.base.Training.Records {
+		return false, nil
+	}
+	from := p.svc.Model().Prior
+	p.svc.SetModel(p.scaled(n))
+	p.log.Info("model prior scaled to the store", "active_records", n, "prior_before", from, "prior", p.svc.Model().Prior)
+	return true, nil
+}
+
+// watch rescales every interval until ctx ends.
+func (p *priorScaler) watch(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := p.rescale(ctx); err != nil && ctx.Err() == nil {
+			p.log.Error("counting the store's records to scale the model prior", "err", err)
+		}
+	}
 }
 
 // writeFileAtomic writes b to path through a temporary file and a rename.
