@@ -174,7 +174,7 @@ func (s *Service) searchTx(ctx context.Context, tx store.Tx, in *input, limit in
 	// Selective blocks first, as a resolve reads them: when they hold a
 	// certain match the larger blocks are not read (Service.candidates).
 	cset, err := s.candidates(ctx, tx, in, nil, func(r *store.Record) matching.Score {
-		return s.model.Load().Score(in.norm, s.normalized(r))
+		return in.model.Score(in.norm, s.normalized(r))
 	})
 	if err != nil {
 		return nil, err
@@ -200,7 +200,7 @@ func (s *Service) searchTx(ctx context.Context, tx store.Tx, in *input, limit in
 	for i := range members {
 		c := &members[i]
 		rec := s.normalized(&c.Record)
-		sc := s.model.Load().Score(in.norm, rec)
+		sc := in.model.Score(in.norm, rec)
 		if b, ok := best[c.EID]; !ok || sc.Weight > b.score.Weight {
 			best[c.EID] = bestPair{sc, rec}
 		}
@@ -238,7 +238,7 @@ func (s *Service) searchTx(ctx context.Context, tx store.Tx, in *input, limit in
 			return nil, err
 		}
 		h.Golden = p.Golden
-		e := s.model.Load().Explain(in.norm, best[h.EID].rec)
+		e := in.model.Explain(in.norm, best[h.EID].rec)
 		h.Explanation = &e
 	}
 	return hits, nil

@@ -102,7 +102,7 @@ func (s *Service) holdAmbiguousPlaceholders(ctx context.Context, tx store.Tx, in
 						rest = append(rest, p.members[j].norm)
 					}
 				}
-				why, _ := cluster.Compatible(s.model.Load(), one, rest, s.cluster)
+				why, _ := cluster.Compatible(in.model, one, rest, s.cluster)
 				if why == cluster.ReasonNone || why == cluster.ReasonSize {
 					continue // the veto, if any, was the placeholder's own
 				}
@@ -129,7 +129,7 @@ func (s *Service) holdAmbiguousPlaceholders(ctx context.Context, tx store.Tx, in
 		p.setBest()
 		p.strong = slices.ContainsFunc(p.members, func(m scoredRecord) bool { return m.score.Decision == matching.Match })
 		if len(p.members) > 0 {
-			p.veto, _ = cluster.Compatible(s.model.Load(), one, p.norms(), s.cluster)
+			p.veto, _ = cluster.Compatible(in.model, one, p.norms(), s.cluster)
 		}
 		p.auto = false
 	}
@@ -165,16 +165,16 @@ func (s *Service) detachPlaceholders(ctx context.Context, tx store.Tx, actor Act
 		}
 		left := &personScore{eid: h.from.eid}
 		for _, m := range h.from.members {
-			if sc := s.model.Load().Score(h.norm, m.norm); left.bestRec == nil || sc.Weight > left.best.Weight {
+			if sc := in.model.Score(h.norm, m.norm); left.bestRec == nil || sc.Weight > left.best.Weight {
 				left.best, left.bestRec = sc, m.norm
 			}
 		}
-		listed := []*personScore{{eid: eid, best: s.model.Load().Score(h.norm, in.norm), bestRec: in.norm}}
+		listed := []*personScore{{eid: eid, best: in.model.Score(h.norm, in.norm), bestRec: in.norm}}
 		if left.bestRec != nil {
 			listed = append(listed, left)
 		}
 		sortScores(listed)
-		if _, err := s.openTask(ctx, tx, actor, h.key, h.norm, store.TaskPossibleMatch, listed, p.EID); err != nil {
+		if _, err := s.openTask(ctx, tx, actor, in.model, h.key, h.norm, store.TaskPossibleMatch, listed, p.EID); err != nil {
 			return err
 		}
 	}

@@ -87,6 +87,9 @@ type input struct {
 	hash string
 	norm *matching.Record
 	keys []uint64
+	// model is the model the operation scores with, taken once when it
+	// starts (Service.SetModel may swap the Service's meanwhile).
+	model *matching.Model
 	// memo holds the record's scores against stored record versions,
 	// computed before the write transaction (prescore): a score depends
 	// only on the two records' contents, so the transaction takes it from
@@ -120,11 +123,12 @@ func (s *Service) prepare(raw matching.Raw, prefix string) (*input, error) {
 	}
 	m := matching.Normalize(&raw)
 	return &input{
-		raw:  raw,
-		key:  store.RecordKey{Source: raw.Source, LocalID: raw.LocalID},
-		hash: ContentHash(raw),
-		norm: &m,
-		keys: blocking.KeyHashes(nil, &m),
+		raw:   raw,
+		key:   store.RecordKey{Source: raw.Source, LocalID: raw.LocalID},
+		hash:  ContentHash(raw),
+		norm:  &m,
+		keys:  blocking.KeyHashes(nil, &m),
+		model: s.model.Load(),
 	}, nil
 }
 
@@ -215,6 +219,9 @@ func (s *Service) ResolveBatch(ctx context.Context, actor Actor, raws []matching
 		}
 		ins[i] = in
 	}
+	for _, in := range ins {
+		in.model = ins[0].model // one model for the whole batch
+	}
 	seen := make(map[store.RecordKey]int, len(ins))
 	for _, in := range ins {
 		seen[in.key]++
@@ -299,7 +306,7 @@ func (s *Service) prescore(ctx context.Context, tx store.Tx, in *input, current 
 		k := cacheKey(r.Key, r.Version, r.Hash)
 		sc, ok := memo[k]
 		if !ok {
-			sc = s.model.Load().Score(in.norm, s.normalized(r))
+			sc = in.model.Score(in.norm, s.normalized(r))
 			memo[k] = sc
 		}
 		return sc
@@ -343,7 +350,7 @@ func (s *Service) score(in *input, r *store.Record, norm func() *matching.Record
 	if sc, ok := in.memo[cacheKey(r.Key, r.Version, r.Hash)]; ok {
 		return sc
 	}
-	return s.model.Load().Score(in.norm, norm())
+	return in.model.Score(in.norm, norm())
 }
 
 // stored is what the store holds for a record key.
@@ -533,7 +540,7 @@ func (s *Service) decide(ctx context.Context, tx store.Tx, actor Actor, in *inpu
 		target, reason = pc, reasonStay
 	case len(autos) == 1 && !heldBack:
 		target, reason = autos[0], reasonAutoLink
-	case len(autos) >= 2 && !heldBack && s.linkDominant && s.dominant(autos):
+	case len(autos) >= 2 && !heldBack && s.linkDominant && dominant(in.model, autos):
 		target, reason = autos[0], reasonDominant
 	case current != "" && pc != nil && pc.veto == cluster.ReasonNone && pc.best.Decision >= matching.Review:
 		target, reason = pc, reasonStay
@@ -605,7 +612,7 @@ func (s *Service) decide(ctx context.Context, tx store.Tx, actor Actor, in *inpu
 	}
 	res.EID = own.EID
 	if taskKind != 0 {
-		id, err := s.openTask(ctx, tx, actor, in.key, in.norm, taskKind, listed, own.EID)
+		id, err := s.openTask(ctx, tx, actor, in.model, in.key, in.norm, taskKind, listed, own.EID)
 		if err != nil {
 			return err
 		}
@@ -617,12 +624,12 @@ func (s *Service) decide(ctx context.Context, tx store.Tx, actor Actor, in *inpu
 // dominant reports whether the record, auto-linkable to every person of
 // autos (strongest first), belongs to the first with at least the match
 // threshold's probability when they compete for it (cluster.Posterior).
-func (s *Service) dominant(autos []*personScore) bool {
+func dominant(model *matching.Model, autos []*personScore) bool {
 	ws := make([]float64, len(autos))
 	for i, p := range autos {
 		ws[i] = p.best.Weight
 	}
-	return cluster.Posterior(ws) >= s.model.Load().Thresholds.Match
+	return cluster.Posterior(ws) >= model.Thresholds.Match
 }
 
 // raiseBridged opens a possible-duplicate task when the record, linked to
@@ -639,7 +646,7 @@ func (s *Service) raiseBridged(ctx context.Context, tx store.Tx, actor Actor, in
 	joined := append(target.norms(), in.norm)
 	group := []*personScore{target}
 	for _, q := range others {
-		if why, _ := cluster.Compatible(s.model.Load(), joined, q.norms(), s.cluster); why == cluster.ReasonNone {
+		if why, _ := cluster.Compatible(in.model, joined, q.norms(), s.cluster); why == cluster.ReasonNone {
 			group = append(group, q)
 		}
 	}
@@ -650,7 +657,7 @@ func (s *Service) raiseBridged(ctx context.Context, tx store.Tx, actor Actor, in
 	if err != nil || len(dups) < 2 {
 		return err
 	}
-	id, err := s.openTask(ctx, tx, actor, in.key, in.norm, store.TaskPossibleDuplicate, dups, target.eid)
+	id, err := s.openTask(ctx, tx, actor, in.model, in.key, in.norm, store.TaskPossibleDuplicate, dups, target.eid)
 	res.TaskID = id
 	return err
 }

@@ -159,7 +159,7 @@ func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, curr
 		p.setBest()
 		p.strong = slices.ContainsFunc(p.members, func(m scoredRecord) bool { return m.score.Decision == matching.Match })
 		if p.strong || p.eid == current {
-			p.veto, _ = cluster.CompatibleScored(s.model.Load(), in.norm, p.scores(), s.cluster)
+			p.veto, _ = cluster.CompatibleScored(in.model, in.norm, p.scores(), s.cluster)
 		}
 		// (A strong person's best pair is a match unless a guard rail
 		// stopped a heavier pair, which Compatible then reports.)
@@ -240,6 +240,6 @@ func (s *Service) describe(res *Result, in *input, p *personScore) {
 		return
 	}
 	res.Weight, res.Probability = p.best.Weight, p.best.Probability()
-	e := s.model.Load().Explain(in.norm, p.bestRec)
+	e := in.model.Explain(in.norm, p.bestRec)
 	res.Explanation = &e
 }

@@ -128,9 +128,10 @@ func (s *Service) otherRecords(ctx context.Context, tx store.Tx, eid store.EID, 
 // steward's link.
 func (s *Service) bestScore(rec *store.Record, others []store.Record) (weight, probability float64) {
 	m := s.normalized(rec)
+	model := s.model.Load()
 	var best *matching.Score
 	for i := range others {
-		sc := s.model.Load().Score(m, s.normalized(&others[i]))
+		sc := model.Score(m, s.normalized(&others[i]))
 		if best == nil || sc.Weight > best.Weight {
 			best = &sc
 		}

@@ -425,16 +425,16 @@ func (s *Service) distinctFrom(ctx context.Context, tx store.Tx, eid store.EID) 
 
 // openTask raises a review task for record k (normalized: norm) about the
 // listed persons — each with the score and explanation of its best pair
-// with the record — and appends store.EventTaskOpened naming created (the
-// person the record was given) and the listed persons.
-func (s *Service) openTask(ctx context.Context, tx store.Tx, actor Actor, k store.RecordKey, norm *matching.Record, kind store.TaskKind, listed []*personScore, created store.EID) (int64, error) {
+// with the record by model — and appends store.EventTaskOpened naming
+// created (the person the record was given) and the listed persons.
+func (s *Service) openTask(ctx context.Context, tx store.Tx, actor Actor, model *matching.Model, k store.RecordKey, norm *matching.Record, kind store.TaskKind, listed []*personScore, created store.EID) (int64, error) {
 	if len(listed) > maxTaskCandidates {
 		listed = listed[:maxTaskCandidates]
 	}
 	t := &store.Task{Kind: kind, Status: store.TaskOpen, Record: k, Created: s.now()}
 	eids := []store.EID{created}
 	for _, p := range listed {
-		e := s.model.Load().Explain(norm, p.bestRec)
+		e := model.Explain(norm, p.bestRec)
 		b, err := json.Marshal(e)
 		if err != nil {
 			return 0, err
