@@ -98,8 +98,8 @@ func runBench(ctx context.Context, e env, args []string) error {
 		transport = "rest"
 		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *workers, TLSClientConfig: tlsConf}}
 		for _, base := range splitList(*restURLs) {
-			if _, err := url.Parse(base); err != nil {
-				return fmt.Errorf("%w: --rest: %v", errUsage, err)
+			if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return fmt.Errorf("%w: --rest: want URLs such as http://127.0.0.1:7480", errUsage)
 			}
 			callers = append(callers, &restCaller{client: client, base: strings.TrimSuffix(base, "/"), token: *token})
 		}
@@ -128,7 +128,7 @@ func runBench(ctx context.Context, e env, args []string) error {
 			order[i] = rng.IntN(len(raws))
 		}
 	}
-	mon := startMonitor(ctx, splitList(*metricsURLs), tlsConf)
+	mon := startMonitor(ctx, splitList(*metricsURLs), tlsConf, e.stderr)
 	run := func(ctx context.Context, i int) (int, bool, error) {
 		c := callers[i%len(callers)]
 		raw := &raws[order[i]]
@@ -208,7 +208,7 @@ func (rep *benchReport) print(w io.Writer) {
 		fmt.Fprintf(w, "%s: resident memory %.0f MB at the start, %.0f MB at peak, %.0f MB at the end\n", s.URL, s.RSSStartMB, s.RSSPeakMB, s.RSSEndMB)
 	}
 	if c := rep.Cache; c != nil {
-		fmt.Fprintf(w, "person cache: %d gets, %d hits (%.1f %%), %d loaded from a peer, %d from the store\n",
+		fmt.Fprintf(w, "person cache: %d gets (peers' requests included), %d hits (%.1f %%), %d loaded from a peer, %d from the store\n",
 			c.Gets, c.Hits, 100*c.HitRatio, c.PeerLoads, c.StoreLoads)
 	}
 }
@@ -390,6 +390,8 @@ type monitor struct {
 	mu            sync.Mutex
 	start, latest []map[string]float64
 	peak          []float64
+	warn          io.Writer
+	warned        []bool
 }
 
 // cacheMetrics are the person cache counters a bench reports.
@@ -397,11 +399,12 @@ var cacheMetrics = []string{"mpi_peercache_gets_total", "mpi_peercache_hits_tota
 
 const rssMetric = "process_resident_memory_bytes"
 
-func startMonitor(ctx context.Context, urls []string, tlsConf *tls.Config) *monitor {
+func startMonitor(ctx context.Context, urls []string, tlsConf *tls.Config, warn io.Writer) *monitor {
 	ctx, cancel := context.WithCancel(ctx)
 	m := &monitor{urls: urls, client: &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: tlsConf}},
 		cancel: cancel, done: make(chan struct{}),
-		start: make([]map[string]float64, len(urls)), latest: make([]map[string]float64, len(urls)), peak: make([]float64, len(urls))}
+		start: make([]map[string]float64, len(urls)), latest: make([]map[string]float64, len(urls)), peak: make([]float64, len(urls)),
+		warn: warn, warned: make([]bool, len(urls))}
 	m.sample(ctx)
 	copy(m.start, m.latest)
 	go func() {
@@ -423,10 +426,15 @@ func startMonitor(ctx context.Context, urls []string, tlsConf *tls.Config) *moni
 func (m *monitor) sample(ctx context.Context) {
 	for i, u := range m.urls {
 		vals, err := scrape(ctx, m.client, u)
+		m.mu.Lock()
 		if err != nil {
+			if !m.warned[i] && ctx.Err() == nil {
+				m.warned[i] = true
+				fmt.Fprintf(m.warn, "bench: %s/metrics: %v (no memory or cache figures from it)\n", u, err)
+			}
+			m.mu.Unlock()
 			continue
 		}
-		m.mu.Lock()
 		m.latest[i] = vals
 		m.peak[i] = max(m.peak[i], vals[rssMetric])
 		m.mu.Unlock()

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,7 +24,25 @@ import (
 // server is an mpid process a bench test runs.
 type server struct {
 	grpc, http string
-	stderr     bytes.Buffer
+	stderr     lockedBuffer
+}
+
+// lockedBuffer collects a process's output while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 var adminTokenRE = regexp.MustCompile(`(?m)^\s+(mpi_[A-Za-z0-9_-]{43})$`)
@@ -233,4 +253,31 @@ func freeLoopback(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// TestBenchReportsFailuresHonestly: calls to a replica that is not there
+// fail as Unavailable, count as failures and not as throughput, and a
+// /metrics that does not answer is said on stderr.
+func TestBenchReportsFailuresHonestly(t *testing.T) {
+	t.Parallel()
+	in, _ := faultRecords(t, 5)
+	dead := "http://" + freeLoopback(t) // nothing listens there
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), []string{"bench", "--json", "--rest", dead, "--in", in, "--limit", "4", "--workers", "2"},
+		func(string) string { return "tok" }, strings.NewReader(""), &out, &errOut)
+	var rep benchReport
+	if jerr := json.Unmarshal(out.Bytes(), &rep); jerr != nil {
+		t.Fatalf("report %q: %v", out.String(), jerr)
+	}
+	if err == nil || rep.Failed["Unavailable"] != 4 || rep.Calls != 0 || rep.PerSecond != 0 || len(rep.Servers) != 0 {
+		t.Errorf("bench against nothing: err %v, report %+v", err, rep)
+	}
+	if !strings.Contains(errOut.String(), "/metrics") {
+		t.Errorf("stderr says nothing of the /metrics that did not answer: %q", errOut.String())
+	}
+	for _, bad := range []string{"127.0.0.1:1", "ftp://127.0.0.1:1", "http://"} {
+		if _, _, err := runCmd(t, "", "bench", "--rest", bad, "--in", in); !errors.Is(err, errUsage) {
+			t.Errorf("--rest %q: %v, want a usage error", bad, err)
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -159,13 +160,8 @@ func (c *calls) firstErr() error {
 func (c *calls) report(op string, workers int) loadReport {
 	var sorted []time.Duration
 	var counted []int
-	made := 0
 	for i := range c.lat {
-		if !c.made[i] {
-			continue
-		}
-		made++
-		if c.errs[i] == nil && !c.skipped[i] {
+		if c.made[i] && c.errs[i] == nil && !c.skipped[i] {
 			sorted = append(sorted, c.lat[i])
 			counted = append(counted, c.counts[i])
 		}
@@ -176,13 +172,19 @@ func (c *calls) report(op string, workers int) loadReport {
 			rep.Skipped++
 		}
 	}
-	rep.PerSecond = float64(made) / c.elapsed.Seconds()
+	// Throughput counts the calls that succeeded (skipped ones
+	// included: the server answered them); failures, which may come back
+	// at once, would flatter it.
+	rep.PerSecond = float64(len(sorted)+rep.Skipped) / c.elapsed.Seconds()
 	slices.Sort(sorted)
 	pct := func(p float64) float64 {
 		if len(sorted) == 0 {
 			return 0
 		}
-		return float64(sorted[min(len(sorted)-1, int(p*float64(len(sorted))))].Microseconds()) / 1000
+		// Nearest rank: the smallest latency at or above which a
+		// share p of the calls lie.
+		rank := int(math.Ceil(p*float64(len(sorted)))) - 1
+		return float64(sorted[max(0, min(len(sorted)-1, rank))].Microseconds()) / 1000
 	}
 	rep.P50ms, rep.P90ms, rep.P99ms, rep.MaxMs = pct(0.50), pct(0.90), pct(0.99), pct(1)
 	total := 0
