@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -81,6 +82,10 @@ type Options struct {
 type Guard struct {
 	table atomic.Pointer[Table]
 	opt   Options
+	// reload serializes reading the principals anew with installing
+	// them, so that an older reading is never installed over a newer one
+	// (a revoked token must not come back).
+	reload sync.Mutex
 }
 
 // NewGuard returns a Guard over the principals of t.
@@ -106,7 +111,28 @@ func NewGuard(t *Table, opt Options) *Guard {
 }
 
 // SetTable replaces the principals (after the tokens file changed).
-func (g *Guard) SetTable(t *Table) { g.table.Store(t) }
+func (g *Guard) SetTable(t *Table) {
+	g.reload.Lock()
+	defer g.reload.Unlock()
+	g.table.Store(t)
+}
+
+// Reload runs Options.Refresh and installs the principals it returns, if
+// any, as one step; it reports whether they changed. Call it to pick up a
+// changed tokens file (mpid does, on a timer); the Guard calls it itself
+// when a caller's credentials are unknown.
+func (g *Guard) Reload() bool {
+	if g.opt.Refresh == nil {
+		return false
+	}
+	g.reload.Lock()
+	defer g.reload.Unlock()
+	t := g.opt.Refresh()
+	if t != nil {
+		g.table.Store(t)
+	}
+	return t != nil
+}
 
 // Unary returns the unary server interceptor.
 func (g *Guard) Unary() grpc.UnaryServerInterceptor {
@@ -192,9 +218,7 @@ func (g *Guard) authenticate(ctx context.Context) (*Principal, error) {
 	tab := g.table.Load()
 	p, err := g.authenticateWith(ctx, tab)
 	if errors.Is(err, errUnknown) && g.opt.Refresh != nil {
-		if t := g.opt.Refresh(); t != nil {
-			g.table.Store(t)
-		}
+		g.Reload()
 		// Another caller's refresh (or the file watcher) may have
 		// installed the principals while this one waited: its own
 		// Refresh then finds the file unchanged.

@@ -266,3 +266,59 @@ func TestGuardRefreshConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestGuardReloadKeepsTheNewest: a caller's reload that read the tokens
+// file before a revocation cannot install its older reading over the
+// revocation another reload installed meanwhile.
+func TestGuardReloadKeepsTheNewest(t *testing.T) {
+	t.Parallel()
+	var f File
+	revoked, err := f.AddToken("leaver", RoleClinician, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v0, _ := NewTable(&f)
+	added, err := f.AddToken("newcomer", RoleClinician, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, _ := NewTable(&f) // the newcomer added
+	f.Principals = f.Principals[1:]
+	v2, _ := NewTable(&f) // and then the leaver revoked
+
+	var mu sync.Mutex // the file as mpid's tokensFile reads it
+	file, seen := 1, 0
+	reading := make(chan struct{})
+	g := NewGuard(v0, Options{Refresh: func() *Table {
+		mu.Lock()
+		version := file
+		changed := version != seen
+		seen = version
+		mu.Unlock()
+		if !changed {
+			return nil
+		}
+		if version == 1 {
+			close(reading)
+			time.Sleep(50 * time.Millisecond) // slow to parse: the revocation lands meanwhile
+			return v1
+		}
+		return v2
+	}})
+	done := make(chan error)
+	go func() {
+		_, err := g.authenticate(metadata.NewIncomingContext(t.Context(), metadata.Pairs("authorization", "Bearer "+added)))
+		done <- err
+	}()
+	<-reading
+	mu.Lock()
+	file = 2
+	mu.Unlock()
+	g.Reload() // the file watcher
+	if err := <-done; err != nil {
+		t.Errorf("the newcomer's first call: %v", err)
+	}
+	if _, err := g.authenticate(metadata.NewIncomingContext(t.Context(), metadata.Pairs("authorization", "Bearer "+revoked))); status.Code(err) != codes.Unauthenticated {
+		t.Errorf("the revoked token after both reloads: %v, want Unauthenticated", err)
+	}
+}

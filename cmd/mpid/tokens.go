@@ -161,8 +161,6 @@ func (tf *tokensFile) watch(ctx context.Context, g *auth.Guard, interval time.Du
 			return
 		case <-t.C:
 		}
-		if tab := tf.refresh(); tab != nil {
-			g.SetTable(tab)
-		}
+		g.Reload() // tf.refresh, through the guard: see auth.Guard.Reload
 	}
 }
