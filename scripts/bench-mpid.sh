@@ -9,35 +9,50 @@
 # resolved and searched for (as a clinician would: name, birth date, sex,
 # province), and the persons of the imported ones read by source key. Each resolve run gets
 # a fresh copy of the store (the file copied; CREATE DATABASE … TEMPLATE),
-# so that every run resolves the same records into the same state. Each
+# so that every run resolves the same records into the same state; the
+# searches and reads run on one more copy (they are audited: the audit log
+# of STORE itself is left as it was). Each
 # configuration runs RUNS times (default 3); the output is one JSON report
 # per run, prefixed by the configuration, then the idle memory of mpid.
 # Needs mpid and mpictl on PATH (go install ./cmd/...), and psql for
 # PostgreSQL.
 set -euo pipefail
+shopt -s inherit_errexit
 
 store=$1 records=$2 skip=$3 runs=${4:-3}
+[[ -f $records ]] || { echo "bench-mpid: no records file $records" >&2; exit 2; }
+pg=false
+[[ $store == postgres://* || $store == postgresql://* ]] && pg=true
+if $pg; then
+	base=${store%%\?*}                 # postgres://user@host:port/db
+	query=${store#"$base"}             # ?sslmode=… (kept on every URL)
+	admin="${base%/*}/postgres$query"
+	template=${base##*/}
+	psql -q "$admin" -c "SELECT 1 FROM pg_database WHERE datname = '$template'" | grep -q 1 ||
+		{ echo "bench-mpid: no database $template" >&2; exit 2; }
+else
+	[[ -f $store ]] || { echo "bench-mpid: no bolt file $store" >&2; exit 2; }
+fi
 work=$(mktemp -d)
 pid=
+copies=()
 cleanup() {
 	[[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	for db in "${copies[@]}"; do psql -q "$admin" -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1; done
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
-pg=false
-[[ $store == postgres://* || $store == postgresql://* ]] && pg=true
-
-# copy prints the store a run uses: a fresh copy for resolve runs.
+# copy N sets db to a fresh copy of the store for run N.
 copy() {
 	if $pg; then
-		local db="mpi_bench_$1" base=${store%%\?*}
-		local admin="${base%/*}/postgres" query=${store#"$base"}
-		psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE ${base##*/}" >/dev/null
-		echo "${base%/*}/$db$query"
+		local name="mpi_bench_$1"
+		copies+=("$name")
+		psql -q "$admin" -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" -c "CREATE DATABASE \"$name\" TEMPLATE \"$template\"" >/dev/null
+		db="${base%/*}/$name$query"
 	else
 		cp "$store" "$work/run.db"
-		echo "$work/run.db"
+		db=$work/run.db
 	fi
 }
 
@@ -71,14 +86,16 @@ target() { # transport → bench flags
 for transport in grpc rest; do
 	for w in 1 4 16; do
 		for run in $(seq "$runs"); do
-			start "$(copy "$run")"
+			copy "$run"
+			start "$db"
 			echo -n "resolve $transport W=$w run $run: "
 			MPI_TOKEN=$token mpictl bench $(target "$transport") --in "$records" --skip "$skip" --limit 3000 --workers "$w" --json
 			stop
 		done
 	done
 done
-start "$store"
+copy reads
+start "$db"
 # RssFile is the part of the store file bolt has mapped and read (the
 # kernel's page cache, shared and reclaimable); RssAnon is mpid's own.
 echo "idle: mpid before any call:" $(grep -E '^(VmRSS|RssAnon|RssFile)' "/proc/$pid/status")
@@ -96,6 +113,3 @@ for run in $(seq "$runs"); do
 done
 echo "after the calls: mpid" $(grep -E '^(VmRSS|RssAnon|RssFile)' "/proc/$pid/status")
 stop
-if $pg; then
-	for run in $(seq "$runs"); do psql -q "${store%/*}/postgres" -c "DROP DATABASE IF EXISTS mpi_bench_$run WITH (FORCE)" >/dev/null; done
-fi

@@ -13,12 +13,15 @@
 # on one replica alone, for the ratio. Prints one JSON report per run.
 # Needs mpid, mpictl and psql on PATH.
 set -euo pipefail
+shopt -s inherit_errexit
 
 store=$1 records=$2 skip=$3
+[[ -f $records ]] || { echo "bench-replicas: no records file $records" >&2; exit 2; }
 work=$(mktemp -d)
 pids=()
-base=${store%%\?*}
-admin="${base%/*}/postgres" query=${store#"$base"}
+base=${store%%\?*}                 # postgres://user@host:port/db
+query=${store#"$base"}             # ?sslmode=… (kept on every URL)
+admin="${base%/*}/postgres$query"
 db=mpi_bench_replicas
 copy="${base%/*}/$db$query"
 cleanup() {
@@ -27,11 +30,12 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE ${base##*/}" >/dev/null
+psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE \"${base##*/}\"" >/dev/null
 
-free_port() { # a port nothing listens on now
-	local p
-	while p=$((20000 + RANDOM % 30000)); (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do :; done
+free_port() { # a port nothing listens on now, below the kernel's ephemeral range
+	local p lo
+	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range
+	while p=$((10000 + RANDOM % (lo - 10000))); (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do :; done
 	echo "$p"
 }
 
@@ -43,7 +47,10 @@ start() {
 	mpid --database-url "$copy" --grpc-addr 127.0.0.1:0 --http-addr 127.0.0.1:0 --addr-file "$work/$n.addrs" \
 		--tokens "$work/tokens.json" --log-level warn "$@" 2>>"$work/mpid.err" &
 	pids+=($!)
-	until [[ -f $work/$n.addrs ]] && [[ $(wc -l <"$work/$n.addrs") == 2 ]]; do sleep 0.1; done
+	until [[ -f $work/$n.addrs ]] && [[ $(wc -l <"$work/$n.addrs") == 2 ]]; do
+		kill -0 "${pids[-1]}" 2>/dev/null || { cat "$work/mpid.err" >&2; exit 1; }
+		sleep 0.1
+	done
 }
 stop_all() {
 	for p in "${pids[@]}"; do kill "$p" && wait "$p" || true; done
