@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -476,8 +477,7 @@ func (m *monitor) stop() ([]serverReport, *cacheReport) {
 	return servers, &cache
 }
 
-// scrape reads the unlabelled samples bench reports from base/metrics
-// (Prometheus text format).
+// scrape reads the samples bench reports from base/metrics.
 func scrape(ctx context.Context, client *http.Client, base string) (map[string]float64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/metrics", nil)
 	if err != nil {
@@ -491,15 +491,23 @@ func scrape(ctx context.Context, client *http.Client, base string) (map[string]f
 	if res.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%s/metrics: HTTP status %d", base, res.StatusCode)
 	}
+	return parseMetrics(res.Body)
+}
+
+// parseMetrics reads the unlabelled samples bench reports — resident
+// memory and mpi_peercache_* — from a Prometheus text exposition; other
+// lines, and samples that are not numbers, are left out.
+func parseMetrics(r io.Reader) (map[string]float64, error) {
 	vals := map[string]float64{}
-	sc := bufio.NewScanner(res.Body)
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		name, v, ok := strings.Cut(sc.Text(), " ")
 		if !ok || (name != rssMetric && !strings.HasPrefix(name, "mpi_peercache_")) {
 			continue
 		}
-		if f, err := strconv.ParseFloat(v, 64); err == nil {
+		v, _, _ = strings.Cut(strings.TrimSpace(v), " ") // a timestamp may follow
+		if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
 			vals[name] = f
 		}
 	}

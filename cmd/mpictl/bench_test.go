@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math"
 	"net"
 	"os"
 	"os/exec"
@@ -17,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/vnhealth/mpi/internal/pgtest"
 )
@@ -280,4 +283,46 @@ func TestBenchReportsFailuresHonestly(t *testing.T) {
 			t.Errorf("--rest %q: %v, want a usage error", bad, err)
 		}
 	}
+}
+
+func TestParseMetrics(t *testing.T) {
+	t.Parallel()
+	got, err := parseMetrics(strings.NewReader(`# HELP process_resident_memory_bytes Resident memory size in bytes.
+# TYPE process_resident_memory_bytes gauge
+process_resident_memory_bytes 2.039376e+09
+mpi_peercache_gets_total 20000
+mpi_peercache_hits_total 540 1700000000000
+mpi_peercache_bytes NaN
+mpi_grpc_requests_total{method="x",code="OK"} 7
+go_goroutines 12
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{rssMetric: 2.039376e9, "mpi_peercache_gets_total": 20000, "mpi_peercache_hits_total": 540}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("parseMetrics mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// FuzzParseMetrics: whatever a /metrics endpoint answers, parsing neither
+// panics nor keeps a sample bench does not report or a value that is not
+// a finite number.
+func FuzzParseMetrics(f *testing.F) {
+	f.Add("process_resident_memory_bytes 1e6\nmpi_peercache_hits_total 3\n")
+	f.Add("mpi_peercache_gets_total +Inf\nmpi_peercache_x 1 2 3\n# comment\n\n")
+	f.Fuzz(func(t *testing.T, body string) {
+		vals, err := parseMetrics(strings.NewReader(body))
+		if err != nil {
+			return // a line over 1 MiB
+		}
+		for name, v := range vals {
+			if name != rssMetric && !strings.HasPrefix(name, "mpi_peercache_") {
+				t.Errorf("kept %q", name)
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Errorf("%s = %v", name, v)
+			}
+		}
+	})
 }
