@@ -391,6 +391,15 @@ func (p *priorScaler) rescale(ctx context.Context) (bool, error) {
 
 // watch rescales every interval until ctx ends.
 func (p *priorScaler) watch(ctx context.Context, interval time.Duration) {
+	every(ctx, interval, func() {
+		if _, err := p.rescale(ctx); err != nil && ctx.Err() == nil {
+			p.log.Error("counting the store's records to scale the model prior", "err", err)
+		}
+	})
+}
+
+// every runs fn every interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, fn func()) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -398,9 +407,7 @@ func (p *priorScaler) watch(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-		if _, err := p.rescale(ctx); err != nil && ctx.Err() == nil {
-			p.log.Error("counting the store's records to scale the model prior", "err", err)
+			fn()
 		}
 	}
 }

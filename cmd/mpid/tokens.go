@@ -151,16 +151,8 @@ func (tf *tokensFile) refresh() *auth.Table {
 	return nil
 }
 
-// watch applies refresh to g every interval until ctx ends.
+// watch applies refresh to g every interval until ctx ends (through the
+// guard: see auth.Guard.Reload).
 func (tf *tokensFile) watch(ctx context.Context, g *auth.Guard, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		g.Reload() // tf.refresh, through the guard: see auth.Guard.Reload
-	}
+	every(ctx, interval, func() { g.Reload() })
 }
