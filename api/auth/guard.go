@@ -85,7 +85,8 @@ type Guard struct {
 	// reload serializes reading the principals anew with installing
 	// them, so that an older reading is never installed over a newer one
 	// (a revoked token must not come back).
-	reload sync.Mutex
+	reload   sync.Mutex
+	refusals refusalLog
 }
 
 // NewGuard returns a Guard over the principals of t.
@@ -316,9 +317,63 @@ func (g *Guard) auditRefusal(ctx context.Context, p *Principal, method, id, outc
 	if p != nil {
 		e.Actor, e.Role = p.Name, string(p.Role)
 	}
-	if err := g.opt.Auditor.Audit(context.WithoutCancel(ctx), e); err != nil {
+	if err := g.refusals.audit(g.opt.Auditor, e); err != nil {
 		g.opt.Logger.Error("audit of a refused call failed", "method", method, "request_id", id, "err", err)
 	}
+}
+
+// refusalLog writes the audit entries of refused calls with group
+// commit: a refusal waits until its entry is written, and those that
+// arrive while a write is under way go together in the next one
+// (Auditor.Audit with several entries). Every refusal keeps its entry,
+// written before the caller hears the refusal, but a flood of calls
+// without credentials costs a write per batch, not per call — one commit
+// each, on PostgreSQL under the audit chain's lock, would hold up every
+// audited call of the legitimate users.
+type refusalLog struct {
+	mu      sync.Mutex
+	pending []*store.AuditEntry
+	waiters []chan error
+	busy    bool
+}
+
+// maxRefusalBatch bounds the entries of one write.
+const maxRefusalBatch = 512
+
+func (l *refusalLog) audit(a Auditor, e *store.AuditEntry) error {
+	done := make(chan error, 1)
+	l.mu.Lock()
+	l.pending = append(l.pending, e)
+	l.waiters = append(l.waiters, done)
+	lead := !l.busy
+	l.busy = true
+	l.mu.Unlock()
+	if lead {
+		l.flush(a)
+	}
+	return <-done
+}
+
+// flush writes the next batch — the leader's own entry is in it: it
+// found nothing pending — and hands what arrived meanwhile to a writer of
+// its own, so that no caller waits for more than its batch.
+func (l *refusalLog) flush(a Auditor) {
+	l.mu.Lock()
+	n := min(len(l.pending), maxRefusalBatch)
+	es, ws := l.pending[:n:n], l.waiters[:n:n]
+	l.pending, l.waiters = l.pending[n:], l.waiters[n:]
+	l.mu.Unlock()
+	err := a.Audit(context.Background(), es...)
+	for _, w := range ws {
+		w <- err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.pending) == 0 {
+		l.busy = false
+		return
+	}
+	go l.flush(a)
 }
 
 // CheckSource refuses, with PermissionDenied, a principal in ctx that may

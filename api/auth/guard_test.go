@@ -2,8 +2,11 @@ package auth
 
 import (
 	"context"
+	"fmt"
 	"net"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -320,5 +323,59 @@ func TestGuardReloadKeepsTheNewest(t *testing.T) {
 	}
 	if _, err := g.authenticate(metadata.NewIncomingContext(t.Context(), metadata.Pairs("authorization", "Bearer "+revoked))); status.Code(err) != codes.Unauthenticated {
 		t.Errorf("the revoked token after both reloads: %v, want Unauthenticated", err)
+	}
+}
+
+// slowAudit is a memAudit whose every write takes a while, counting
+// writes.
+type slowAudit struct {
+	memAudit
+	writes atomic.Int64
+}
+
+func (s *slowAudit) Audit(ctx context.Context, es ...*store.AuditEntry) error {
+	s.writes.Add(1)
+	time.Sleep(5 * time.Millisecond)
+	return s.memAudit.Audit(ctx, es...)
+}
+
+// TestRefusalsGroupCommitted: a flood of refused calls has every refusal
+// audited, each entry written before its caller hears the refusal, in far
+// fewer writes than refusals.
+func TestRefusalsGroupCommitted(t *testing.T) {
+	t.Parallel()
+	tab, err := NewTable(&File{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aud := &slowAudit{}
+	g := NewGuard(tab, Options{Auditor: aud})
+	const callers, each = 16, 25
+	var wg sync.WaitGroup
+	for c := range callers {
+		wg.Go(func() {
+			for i := range each {
+				id := fmt.Sprintf("req-%d-%d", c, i)
+				g.auditRefusal(t.Context(), nil, hub+"Resolve", id, OutcomeUnauthenticated)
+				if !slices.ContainsFunc(aud.all(), func(e store.AuditEntry) bool { return e.RequestID == id }) {
+					t.Errorf("refusal %s returned before its audit entry was written", id)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	got := aud.all()
+	if len(got) != callers*each {
+		t.Fatalf("%d audit entries for %d refusals", len(got), callers*each)
+	}
+	seen := map[string]bool{}
+	for _, e := range got {
+		if seen[e.RequestID] || e.Outcome != OutcomeUnauthenticated || e.Actor != "" {
+			t.Errorf("entry %+v: repeated or wrong", e)
+		}
+		seen[e.RequestID] = true
+	}
+	if w := aud.writes.Load(); w > callers*each/4 {
+		t.Errorf("%d writes for %d refusals from %d callers: not grouped", w, callers*each, callers)
 	}
 }
