@@ -152,9 +152,8 @@ func cleanEnv() []string {
 // stop sends SIGTERM and waits for mpid to exit; it returns the exit
 // error (nil for a clean exit).
 func (d *daemon) stop() error {
-	if d.cmd.ProcessState != nil {
-		return nil
-	}
+	// (Not cmd.ProcessState: the goroutine in Wait writes it. Signalling
+	// a process that has exited does nothing; d.done then holds how.)
 	d.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-d.done:
