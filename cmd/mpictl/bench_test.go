@@ -7,14 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,30 +20,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vnhealth/mpi/internal/pgtest"
+	"github.com/vnhealth/mpi/internal/proctest"
 )
 
 // server is an mpid process a bench test runs.
 type server struct {
 	grpc, http string
-	stderr     lockedBuffer
-}
-
-// lockedBuffer collects a process's output while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	stderr     proctest.Buffer
 }
 
 var adminTokenRE = regexp.MustCompile(`(?m)^\s+(mpi_[A-Za-z0-9_-]{43})$`)
@@ -207,7 +188,7 @@ func TestBenchReplicas(t *testing.T) {
 	tokens := filepath.Join(t.TempDir(), "tokens.json")
 	selfs := make([]string, 3)
 	for i := range selfs {
-		selfs[i] = "http://" + freeLoopback(t)
+		selfs[i] = "http://" + proctest.FreeAddr(t)
 	}
 	secret := make([]byte, 16)
 	rand.Read(secret)
@@ -247,24 +228,13 @@ func addToken(t *testing.T, tokens string, args ...string) string {
 	return strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0])
 }
 
-// freeLoopback is a loopback address with a port free at the time.
-func freeLoopback(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // TestBenchReportsFailuresHonestly: calls to a replica that is not there
 // fail as Unavailable, count as failures and not as throughput, and a
 // /metrics that does not answer is said on stderr.
 func TestBenchReportsFailuresHonestly(t *testing.T) {
 	t.Parallel()
 	in, _ := faultRecords(t, 5)
-	dead := "http://" + freeLoopback(t) // nothing listens there
+	dead := "http://" + proctest.FreeAddr(t) // nothing listens there
 	var out, errOut bytes.Buffer
 	err := run(t.Context(), []string{"bench", "--json", "--rest", dead, "--in", in, "--limit", "4", "--workers", "2"},
 		func(string) string { return "tok" }, strings.NewReader(""), &out, &errOut)

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,6 +21,8 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
+
+	"github.com/vnhealth/mpi/internal/proctest"
 )
 
 // mpidBin is the mpid binary the end-to-end tests run, built once by
@@ -47,30 +48,12 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// lockedBuffer collects a process's output safely.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // daemon is a running mpid.
 type daemon struct {
 	t          *testing.T
 	dir        string
 	cmd        *exec.Cmd
-	stderr     *lockedBuffer
+	stderr     *proctest.Buffer
 	grpcAddr   string
 	httpAddr   string
 	adminToken string // from the first-run message, if there was one
@@ -94,7 +77,7 @@ func startMpid(t *testing.T, dir string, args ...string) *daemon {
 	}
 	cmd := exec.Command(mpidBin, append(base, args...)...)
 	cmd.Env = cleanEnv()
-	d := &daemon{t: t, dir: dir, cmd: cmd, stderr: &lockedBuffer{}, done: make(chan error, 1)}
+	d := &daemon{t: t, dir: dir, cmd: cmd, stderr: &proctest.Buffer{}, done: make(chan error, 1)}
 	cmd.Stderr = d.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

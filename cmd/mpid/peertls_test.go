@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/vnhealth/mpi/internal/pgtest"
+	"github.com/vnhealth/mpi/internal/proctest"
 	mpiv1 "github.com/vnhealth/mpi/proto/mpi/v1"
 )
 
@@ -35,7 +36,7 @@ func TestReplicasPeerTLS(t *testing.T) {
 	const n = 3
 	selfs := make([]string, n)
 	for i := range selfs {
-		selfs[i] = "https://" + freeAddr(t)
+		selfs[i] = "https://" + proctest.FreeAddr(t)
 	}
 	tok := make([]byte, 16)
 	rand.Read(tok)

@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/vnhealth/mpi/internal/pgtest"
+	"github.com/vnhealth/mpi/internal/proctest"
 	mpiv1 "github.com/vnhealth/mpi/proto/mpi/v1"
 )
 
@@ -67,7 +68,7 @@ func BenchmarkReplicasGetPerson(b *testing.B) {
 			if cached {
 				selfs := make([]string, 3)
 				for i := range selfs {
-					selfs[i] = "http://" + freeAddr(b)
+					selfs[i] = "http://" + proctest.FreeAddr(b)
 				}
 				tok := make([]byte, 16)
 				crand.Read(tok)
@@ -120,7 +121,7 @@ type benchReplica struct {
 	cmd        *exec.Cmd
 	grpc, http string
 	token      string
-	stderr     *lockedBuffer
+	stderr     *proctest.Buffer
 }
 
 func startBenchReplica(b testing.TB, args ...string) *benchReplica {
@@ -130,7 +131,7 @@ func startBenchReplica(b testing.TB, args ...string) *benchReplica {
 	cmd := exec.Command(mpidBin, append([]string{"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
 		"--addr-file", addrFile, "--tokens", filepath.Join(dir, "tokens.json"), "--log-level", "warn"}, args...)...)
 	cmd.Env = cleanEnv()
-	r := &benchReplica{cmd: cmd, stderr: &lockedBuffer{}}
+	r := &benchReplica{cmd: cmd, stderr: &proctest.Buffer{}}
 	cmd.Stderr = r.stderr
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"google.golang.org/protobuf/testing/protocmp"
 
 	"github.com/vnhealth/mpi/internal/pgtest"
+	"github.com/vnhealth/mpi/internal/proctest"
 	mpiv1 "github.com/vnhealth/mpi/proto/mpi/v1"
 )
 
@@ -33,7 +33,7 @@ func TestReplicas(t *testing.T) {
 	const n = 3
 	selfs := make([]string, n)
 	for i := range selfs {
-		selfs[i] = "http://" + freeAddr(t)
+		selfs[i] = "http://" + proctest.FreeAddr(t)
 	}
 	tok := make([]byte, 16)
 	rand.Read(tok)
@@ -156,17 +156,6 @@ func TestReplicas(t *testing.T) {
 	t.Logf("%d reads on %d replicas: %d store loads (%.1f%% from cache), %d hits, %d peer loads, %d peers' requests",
 		reads, n, loads, 100*(1-float64(loads)/float64(reads)), sum("mpi_peercache_hits_total"),
 		sum("mpi_peercache_peer_loads_total"), sum("mpi_peercache_server_requests_total"))
-}
-
-// freeAddr returns a loopback address with a port free a moment ago.
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // metric returns the value of an unlabelled metric in the /metrics of the
