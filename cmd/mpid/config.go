@@ -63,7 +63,7 @@ const (
 	defaultHTTPAddr        = "127.0.0.1:7480"
 	defaultMaxRequestBytes = 4 << 20
 	defaultShutdownTimeout = 30 * time.Second
-	defaultRescaleInterval = time.Minute
+	defaultRescaleInterval = 10 * time.Minute
 	defaultPersonCacheMB   = 64
 )
 
