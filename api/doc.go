@@ -72,8 +72,8 @@
 //     own when it needs one.
 //  5. The record version, link, persons, golden records, task and events
 //     (events.go) are written in that one transaction; so is the audit
-//     entry on a store that allows it (store.TxAuditor: bolt), else it
-//     follows the commit.
+//     entry (store.TxAuditor: bolt and PostgreSQL); a store without it
+//     gets the entry after the commit.
 //
 // Concurrent resolves of one new person end with one EID: each
 // transaction reads the candidates it decides on, and the store serializes

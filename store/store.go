@@ -53,9 +53,12 @@ type Store interface {
 	// View runs fn in a read-only transaction over a consistent snapshot.
 	// Tx's write methods return ErrInvalid in it.
 	View(ctx context.Context, fn func(tx Tx) error) error
-	// Audit appends entries to the audit log, in order, in a transaction
-	// of their own (reads are audited outside any write), filling in Seq,
-	// Prev and Hash.
+	// Audit appends entries to the audit log, in order and together, in
+	// a transaction of its own (reads are audited outside any write); once
+	// it returns they are durable. Their Seq, Prev and Hash are set when
+	// they join the hash chain: bolt chains them at once and fills the
+	// fields in; PostgreSQL chains them in the background and before any
+	// AuditLog read, and leaves them zero.
 	Audit(ctx context.Context, entries ...*AuditEntry) error
 	// AuditLog returns audit entries in Seq order.
 	AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
@@ -165,17 +168,15 @@ type OneWriter interface {
 }
 
 // TxAuditor is implemented by the write transactions of a backend that
-// can append audit entries inside them, in the chain's order, without
-// making concurrent transactions conflict (bolt, whose writer is one at a
-// time). The entries commit with the transaction or not at all, which
-// saves a commit per audited write. A caller holding another Tx audits
-// with Store.Audit after it commits; PostgreSQL appends to its chain
-// under a lock of its own, which would serialize every transaction that
-// audits.
+// can append audit entries inside them without making concurrent
+// transactions conflict: bolt, whose writer is one at a time, chains them
+// at once; PostgreSQL writes them unchained and chains them later (see
+// Store.Audit). The entries commit with the transaction or not at all,
+// which saves a commit per audited write.
 type TxAuditor interface {
-	// AppendAudit appends entries to the audit log as Store.Audit does
-	// (filling in Seq, Prev and Hash), in this transaction. It returns
-	// ErrInvalid in a read-only transaction.
+	// AppendAudit appends entries to the audit log as Store.Audit does,
+	// in this transaction. It returns ErrInvalid in a read-only
+	// transaction.
 	AppendAudit(ctx context.Context, entries ...*AuditEntry) error
 }
 

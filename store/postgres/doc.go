@@ -15,7 +15,8 @@
 // each active record, its primary key leading with key_hash; persons with
 // the golden record as JSONB; links (the active link per record, indexed by
 // EID) and link_history; steward_constraints; tasks with task_eids;
-// events with event_eids; audit with audit_eids and the one-row audit_tail.
+// events with event_eids; audit with audit_eids and the one-row audit_tail,
+// and audit_pending, the entries not yet chained.
 // Keys and EIDs are TEXT COLLATE "C" (byte order), times TIMESTAMPTZ.
 //
 // The SQL is portable on purpose — sequences, identity columns, BIGINT,
@@ -59,9 +60,14 @@
 // ones wait) so that a hot spot drains instead of starving one caller.
 //
 // View runs REPEATABLE READ, READ ONLY: a consistent snapshot that never
-// fails to serialize. Audit appends serialize on the audit_tail row in a
-// READ COMMITTED transaction of their own, which keeps the hash chain
-// unbroken and Seq gapless. Event Seqs come from an identity column: they
+// fails to serialize. Audit entries — of Store.Audit, and of write
+// transactions (store.TxAuditor) — are inserted into audit_pending, a row
+// per call, without a lock; a sealer chains them into audit under the
+// audit_tail row lock in a READ COMMITTED transaction of its own, many
+// calls per commit, which keeps the hash chain unbroken and Seq gapless:
+// every second in the background (Options.SealInterval), before every
+// AuditLog read, and on Close. Several replicas sealing take turns on
+// that lock. Event Seqs come from an identity column: they
 // grow with each append, but transactions that do not conflict may commit
 // in a different order than their Seqs.
 //

@@ -25,7 +25,14 @@ type Options struct {
 	// MaxTries bounds how often Update runs fn when its transaction fails
 	// to serialize; 0 means 20.
 	MaxTries int
+	// SealInterval is how often the store chains the audit entries
+	// written since (Store.Audit); 0 means every second. AuditLog chains
+	// what is pending first in any case.
+	SealInterval time.Duration
 }
+
+// defaultSealInterval: how stale the audit chain may get on its own.
+const defaultSealInterval = time.Second
 
 // Retry policy of Update.
 const (
@@ -50,6 +57,9 @@ type Store struct {
 	closed atomic.Bool
 	// growth decides when to analyze the tables (analyze.go).
 	growth growth
+	// stopSealer ends the background sealer; sealerDone closes when it has.
+	stopSealer context.CancelFunc
+	sealerDone chan struct{}
 }
 
 // Open connects to the database at url (a libpq URL or key=value string),
@@ -92,7 +102,31 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		s.pool.close()
 		return nil, err
 	}
+	every := opt.SealInterval
+	if every <= 0 {
+		every = defaultSealInterval
+	}
+	sctx, stop := context.WithCancel(context.Background())
+	s.stopSealer, s.sealerDone = stop, make(chan struct{})
+	go s.sealEvery(sctx, every)
 	return s, nil
+}
+
+// sealEvery chains pending audit entries every interval until ctx ends. A
+// failure (the database away for a while) is left for the next tick: the
+// entries stay pending, durable, and AuditLog seals before it reads.
+func (s *Store) sealEvery(ctx context.Context, every time.Duration) {
+	defer close(s.sealerDone)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			_ = s.seal(ctx)
+		}
+	}
 }
 
 // Close closes the store's connections. Transactions in flight finish on
@@ -101,6 +135,13 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return store.ErrClosed
 	}
+	s.stopSealer()
+	<-s.sealerDone
+	// Leave the chain up to date; what fails here stays pending, and the
+	// next Open's sealer chains it.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	_ = s.seal(ctx)
+	cancel()
 	s.pool.close()
 	return nil
 }
