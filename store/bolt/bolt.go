@@ -39,7 +39,15 @@ type Options struct {
 	// long Backup never make a writer wait; zero means twice the size
 	// of the file, at least 256 MiB.
 	MmapSize int
+	// CandidateCache bounds the cache of decoded candidates (entries,
+	// about 400 bytes each; candcache.go); zero means
+	// DefaultCandidateCache, negative none.
+	CandidateCache int
 }
+
+// DefaultCandidateCache is the candidate cache's size unless Options
+// sets it: about 100 MB when full.
+const DefaultCandidateCache = 1 << 18
 
 // Store is a store.Store on one bbolt file. See the package comment for
 // the layout and the transaction model.
@@ -49,6 +57,7 @@ type Store struct {
 	commit committer
 	eid    eidSeq
 	index  *blockIndex
+	cands  *candCache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -86,7 +95,11 @@ func Open(path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
-	s := &Store{db: db, index: newBlockIndex()}
+	cache := opt.CandidateCache
+	if cache == 0 {
+		cache = DefaultCandidateCache
+	}
+	s := &Store{db: db, index: newBlockIndex(), cands: newCandCache(cache)}
 	s.commit.db, s.commit.ix = db, s.index
 	if err := db.Update(s.init); err != nil {
 		_ = db.Close()

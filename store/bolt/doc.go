@@ -118,6 +118,14 @@
 //	4          623/s  p50 6.1  p99 21 ms    1184/s p50 3.2  p99 11 ms
 //	16         798/s  p50 20   p99 45 ms    1662/s p50 9.1  p99 30 ms
 //
+// The writer then still read its 40 candidates again, a B+tree seek and a
+// decode each: half its CPU. Candidates now go through a cache of decoded
+// candidates by ordinal (candcache.go) that the read snapshot fills and
+// the writer reads, valid while nothing wrote the record or its link
+// since: writer CPU per resolve 0.68 → 0.42 ms, and 16 workers went from
+// 824 to 1,009 resolves a second (medians of 3 alternating runs, on a day
+// this VM ran at half its earlier speed).
+//
 // A function that fails inside a group runs again alone, and the others
 // run again without it, so fn may run more than once (store.Store allows
 // it). View is a bbolt read transaction: a snapshot that never blocks

@@ -45,7 +45,8 @@ func (t *tx) SetLink(ctx context.Context, l store.Link) error {
 	}
 	rk := recKey(l.Record)
 	recs, persons := t.bucket(bRecords), t.bucket(bPersons)
-	if recs.Get(rk) == nil {
+	rec := recs.Get(rk)
+	if rec == nil {
 		return fmt.Errorf("%w: link of record %s, which does not exist", store.ErrNotFound, l.Record)
 	}
 	if persons.Get(personBase(l.EID)) == nil {
@@ -59,6 +60,9 @@ func (t *tx) SetLink(ctx context.Context, l store.Link) error {
 		}
 	} else {
 		t.change().links++
+	}
+	if err := t.touchRecord(rec); err != nil {
+		return err
 	}
 	l.At = store.StoredTime(l.At)
 	v := encodeLink(&l)
@@ -78,6 +82,17 @@ func (t *tx) SetLink(ctx context.Context, l store.Link) error {
 	return nil
 }
 
+// touchRecord tells the candidate cache that this transaction changes the
+// record stored as rec (its link).
+func (t *tx) touchRecord(rec []byte) error {
+	h, err := decodeRecordHead(rec)
+	if err != nil {
+		return err
+	}
+	t.s.cands.touch(h.ord, uint64(t.btx.ID()))
+	return nil
+}
+
 // RemoveLink ends a record's active link; it stays in the history.
 func (t *tx) RemoveLink(ctx context.Context, k store.RecordKey) error {
 	if err := t.writing("RemoveLink"); err != nil {
@@ -90,6 +105,9 @@ func (t *tx) RemoveLink(ctx context.Context, k store.RecordKey) error {
 	old := recs.Get(lk)
 	if old == nil {
 		return fmt.Errorf("%w: no active link of record %s", store.ErrNotFound, k)
+	}
+	if err := t.touchRecord(recs.Get(recKey(k))); err != nil {
+		return err
 	}
 	d := dec{b: old}
 	if err := t.bucket(bPersons).Delete(append(personLinkPrefix(store.EID(d.str())), recKey(k)...)); err != nil {

@@ -126,6 +126,7 @@ func (t *tx) PutRecord(ctx context.Context, r store.Record) error {
 		}
 	}
 	r.Received = store.StoredTime(r.Received)
+	t.s.cands.touch(ord, uint64(t.btx.ID()))
 	if err := recs.Put(rk, encodeRecord(&r, ord)); err != nil {
 		return err
 	}
@@ -173,11 +174,16 @@ func (t *tx) Candidates(ctx context.Context, keys []uint64, perKey int) (store.C
 		set.Candidates = make([]store.Candidate, 0, len(hits))
 	}
 	cur := recs.Cursor()
+	snap := uint64(t.btx.ID())
 	for _, hit := range hits {
 		if seen[hit.ord] {
 			continue
 		}
 		seen[hit.ord] = true
+		if c, ok := t.s.cands.get(hit.ord, snap); ok {
+			set.Candidates = append(set.Candidates, c)
+			continue
+		}
 		rk := hit.rk
 		// The record, then its link: the next key, rk 0x00 tagLink.
 		var rec, link []byte
@@ -190,6 +196,9 @@ func (t *tx) Candidates(ctx context.Context, keys []uint64, perKey int) (store.C
 		c, err := t.candidate(rec, link, rk)
 		if err != nil {
 			return store.CandidateSet{}, err
+		}
+		if t.w == nil {
+			t.s.cands.put(hit.ord, snap, c)
 		}
 		set.Candidates = append(set.Candidates, c)
 	}
