@@ -46,7 +46,8 @@ type Options struct {
 }
 
 // DefaultCandidateCache is the candidate cache's size unless Options
-// sets it (about 13 MB when full). It need only span the moments between
+// sets it (about 13 MB when full, beside 8 bytes per record for the
+// write marks). It need only span the moments between
 // a resolve's read snapshot and its write transaction — at 1,000
 // resolves a second of 40 candidates, the last half second or more —
 // and a larger one was no faster (1<<18: more for the garbage collector

@@ -32,7 +32,9 @@ type candCache struct {
 	gen    int // entries per generation and shard
 
 	// written[ord>>16][ord&0xffff]: chunks allocated as ordinals are
-	// written, never moved, read without a lock.
+	// written, never moved, read without a lock — 512 KiB of chunk
+	// pointers, then 8 bytes per ordinal (8 MB at a million records)
+	// whatever the cache's size.
 	written [1 << 16]atomic.Pointer[writtenChunk]
 }
 
@@ -119,7 +121,11 @@ func (c *candCache) put(ord uint32, at uint64, cand store.Candidate) {
 	}
 	sh := &c.shards[ord%candShards]
 	sh.mu.Lock()
-	sh.putLocked(ord, candEntry{c: cand, at: at}, c.gen)
+	// A reader on an older snapshot keeps the newer entry: whatever a
+	// write invalidates in it, it invalidates in the older one too.
+	if e, ok := sh.cur[ord]; !ok || e.at < at {
+		sh.putLocked(ord, candEntry{c: cand, at: at}, c.gen)
+	}
 	sh.mu.Unlock()
 }
 

@@ -80,9 +80,11 @@ type pendingEntry struct {
 	Action    string    `json:"action"`
 	RequestID string    `json:"request_id"`
 	Outcome   string    `json:"outcome"`
-	EIDs      []string  `json:"eids,omitempty"`
-	Sources   []string  `json:"sources,omitempty"`
-	IDs       []string  `json:"ids,omitempty"`
+	// nil and empty lists are kept apart (null and [] in JSON), as the
+	// audit table's arrays keep NULL and '{}' apart.
+	EIDs    []string `json:"eids"`
+	Sources []string `json:"sources"`
+	IDs     []string `json:"ids"`
 }
 
 // pendingDoc encodes entries as one audit_pending row; nil for none.
@@ -100,19 +102,37 @@ func pendingDoc(op string, entries []*store.AuditEntry) ([]byte, error) {
 				return nil, invalid(op, "entry %d: text fields must be UTF-8 without NUL bytes", i)
 			}
 		}
+		for _, id := range e.EIDs {
+			if !textOK(string(id)) {
+				return nil, invalid(op, "entry %d: EIDs must be UTF-8 without NUL bytes", i)
+			}
+		}
+		at := store.StoredTime(e.At)
+		if y := at.Year(); y < 1 || y > 9999 {
+			return nil, invalid(op, "entry %d: time outside the years 1 to 9999", i)
+		}
 		p := pendingEntry{
-			At: store.StoredTime(e.At), Actor: e.Actor, Role: e.Role, Action: e.Action,
+			At: at, Actor: e.Actor, Role: e.Role, Action: e.Action,
 			RequestID: e.RequestID, Outcome: e.Outcome, EIDs: eidsToDB(e.EIDs),
 		}
-		for _, k := range e.Records {
+		if e.Records != nil {
+			p.Sources, p.IDs = make([]string, len(e.Records)), make([]string, len(e.Records))
+		}
+		for j, k := range e.Records {
 			if !textOK(k.Source) || !textOK(k.LocalID) {
 				return nil, invalid(op, "entry %d: record keys must be UTF-8 without NUL bytes", i)
 			}
-			p.Sources, p.IDs = append(p.Sources, k.Source), append(p.IDs, k.LocalID)
+			p.Sources[j], p.IDs[j] = k.Source, k.LocalID
 		}
 		ps[i] = p
+		// Chained later (seal): nothing of an earlier chain stays on it.
+		e.Seq, e.Prev, e.Hash = 0, nil, nil
 	}
-	return json.Marshal(ps)
+	doc, err := json.Marshal(ps)
+	if err != nil {
+		return nil, invalid(op, "encoding the entries: %v", err)
+	}
+	return doc, nil
 }
 
 // sealBatch bounds the pending rows one seal transaction chains.
@@ -200,8 +220,11 @@ func (s *Store) sealOnce(ctx context.Context) (int, error) {
 			if len(p.Sources) != len(p.IDs) {
 				return 0, fmt.Errorf("postgres: %s: pending row %d has unequal record columns", op, ids[i])
 			}
+			if p.Sources != nil {
+				e.Records = make([]store.RecordKey, len(p.Sources))
+			}
 			for j := range p.Sources {
-				e.Records = append(e.Records, store.RecordKey{Source: p.Sources[j], LocalID: p.IDs[j]})
+				e.Records[j] = store.RecordKey{Source: p.Sources[j], LocalID: p.IDs[j]}
 			}
 			seq++
 			e.Seq, e.Prev = seq, prev

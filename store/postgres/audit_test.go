@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"fmt"
 	"sync"
 	"testing"
@@ -184,5 +186,40 @@ func TestAuditRefusesBadText(t *testing.T) {
 	}
 	if len(log) != 0 {
 		t.Errorf("%d entries stored, want none", len(log))
+	}
+}
+
+// TestAuditKeepsWhatItStores: what an entry holds comes back exactly —
+// nil and empty lists apart — and an entry PostgreSQL could not hold as
+// written (an EID that is not UTF-8, a year beyond 9999) is refused as
+// invalid, naming no value.
+func TestAuditKeepsWhatItStores(t *testing.T) {
+	t.Parallel()
+	s := open(t, postgres.Options{})
+	empty := entry("nurse-1", "search")
+	empty.EIDs, empty.Records = []store.EID{}, []store.RecordKey{}
+	none := entry("nurse-1", "search")
+	none.EIDs, none.Records = nil, nil
+	if err := s.Audit(t.Context(), empty, none); err != nil {
+		t.Fatalf("Audit: %v", err)
+	}
+	log, err := s.AuditLog(t.Context(), store.AuditFilter{})
+	if err != nil {
+		t.Fatalf("AuditLog: %v", err)
+	}
+	if len(log) != 2 || log[0].EIDs == nil || log[0].Records == nil || log[1].EIDs != nil || log[1].Records != nil {
+		t.Fatalf("AuditLog: %+v; want empty lists, then nil ones", log)
+	}
+	badEID := entry("nurse-1", "get_person")
+	badEID.EIDs = []store.EID{"E\xff1"}
+	farYear := entry("nurse-1", "get_person")
+	farYear.At = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for name, e := range map[string]*store.AuditEntry{"EID": badEID, "year": farYear} {
+		err := s.Audit(t.Context(), e)
+		if !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("%s: Audit: %v, want ErrInvalid", name, err)
+		} else if strings.Contains(err.Error(), "\xff") || strings.Contains(err.Error(), "10000") {
+			t.Errorf("%s: the error quotes the value: %v", name, err)
+		}
 	}
 }
