@@ -107,3 +107,15 @@ func randomHex(n int) string {
 	rand.Read(b) //nolint:errcheck // crypto/rand.Read never fails
 	return hex.EncodeToString(b)
 }
+
+// Connect opens a plain connection to url (a database of NewDatabase),
+// closed when t ends.
+func Connect(t testing.TB, url string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,17 +14,6 @@ import (
 	"github.com/vnhealth/mpi/store"
 	"github.com/vnhealth/mpi/store/postgres"
 )
-
-// rawConn connects to url outside any store, closed when t ends.
-func rawConn(t *testing.T, url string) *pgx.Conn {
-	t.Helper()
-	conn, err := pgx.Connect(t.Context(), url)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
-}
 
 // auditCounts returns the rows of audit and of audit_pending.
 func auditCounts(t *testing.T, conn *pgx.Conn) (chained, pending int) {
@@ -50,7 +38,7 @@ func TestAuditSealedInBackground(t *testing.T) {
 	t.Parallel()
 	url := pgtest.NewDatabase(t)
 	s := openURL(t, url, postgres.Options{SealInterval: 10 * time.Millisecond})
-	conn := rawConn(t, url)
+	conn := pgtest.Connect(t, url)
 	for i := range 5 {
 		if err := s.Audit(t.Context(), entry(fmt.Sprint("nurse-", i), "get_person")); err != nil {
 			t.Fatalf("Audit: %v", err)
@@ -82,7 +70,7 @@ func TestAuditSealedByAuditLogAndClose(t *testing.T) {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() }) // when the test stops before its own Close
-	conn := rawConn(t, url)
+	conn := pgtest.Connect(t, url)
 	if err := s.Audit(t.Context(), entry("nurse-1", "get_person"), entry("nurse-1", "search")); err != nil {
 		t.Fatalf("Audit: %v", err)
 	}

@@ -24,7 +24,7 @@ func candidateData(t *testing.T) *pgx.Conn {
 		t.Fatal(err)
 	}
 	s.Close()
-	conn := connect(t, url)
+	conn := pgtest.Connect(t, url)
 	for _, sql := range []string{
 		`INSERT INTO records SELECT i * 104729, 'S', i::text, 1, 1, 'h', '{}', ARRAY[(i * 7919) % 2000], now() FROM generate_series(1, 5000) i`,
 		`INSERT INTO record_keys SELECT (i * 7919) % 2000, i * 104729, 'S', i::text FROM generate_series(1, 5000) i`,

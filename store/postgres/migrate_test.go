@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -13,17 +12,6 @@ import (
 
 	"github.com/vnhealth/mpi/internal/pgtest"
 )
-
-// connect opens a plain connection to url, closed when t ends.
-func connect(t *testing.T, url string) *pgx.Conn {
-	t.Helper()
-	conn, err := pgx.Connect(t.Context(), url)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
-}
 
 // versions returns the versions recorded in schema_migrations.
 func versions(t *testing.T, conn *pgx.Conn) []int {
@@ -100,7 +88,7 @@ func TestMigrateTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn := connect(t, pgtest.NewDatabase(t))
+	conn := pgtest.Connect(t, pgtest.NewDatabase(t))
 	for run, want := range []int{len(ms), 0} {
 		n, err := migrate(t.Context(), conn, ms)
 		if err != nil {
@@ -123,7 +111,7 @@ func TestMigrateTwice(t *testing.T) {
 // one; a failing migration leaves nothing behind and is not recorded.
 func TestMigratePending(t *testing.T) {
 	t.Parallel()
-	conn := connect(t, pgtest.NewDatabase(t))
+	conn := pgtest.Connect(t, pgtest.NewDatabase(t))
 	v1 := []migration{{1, "0001_a.sql", `CREATE TABLE a (x INT)`}}
 	v2 := append(v1, migration{2, "0002_b.sql", `CREATE TABLE b (x INT); INSERT INTO b VALUES (1)`})
 	bad := append(v2, migration{3, "0003_bad.sql", `CREATE TABLE c (x INT); INSERT INTO c VALUES ('not a number')`})
@@ -155,7 +143,7 @@ func TestSchemaTooNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	conn := connect(t, url)
+	conn := pgtest.Connect(t, url)
 	if _, err := conn.Exec(t.Context(), `INSERT INTO schema_migrations (version, applied_at) SELECT max(version) + 1, now() FROM schema_migrations`); err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +183,7 @@ func TestConcurrentOpens(t *testing.T) {
 			t.Errorf("Open %d: %v", i, err)
 		}
 	}
-	if got := versions(t, connect(t, url)); len(got) != len(ms) {
+	if got := versions(t, pgtest.Connect(t, url)); len(got) != len(ms) {
 		t.Errorf("schema_migrations holds %v, want versions 1..%d", got, len(ms))
 	}
 }
