@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vnhealth/mpi/store"
 )
@@ -160,4 +161,127 @@ func newPerson(ctx context.Context, tx store.Tx) (store.EID, error) {
 		return "", err
 	}
 	return eid, tx.PutPerson(ctx, store.Person{EID: eid, Status: store.PersonActive, Version: 1})
+}
+
+// TestCandidateCacheConcurrent: while writers put new versions, relink
+// and unlink records (a fifth of their transactions rolled back) and
+// readers hold snapshots open across them, every candidate a transaction
+// gets — through a cache small enough to churn — is the record and link
+// that transaction reads directly.
+func TestCandidateCacheConcurrent(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s, err := Open(filepath.Join(t.TempDir(), "mpi.db"), Options{CandidateCache: 64, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	const records, persons = 40, 6
+	var eids []store.EID
+	if err := s.Update(ctx, func(tx store.Tx) error {
+		for range persons {
+			eid, err := newPerson(ctx, tx)
+			if err != nil {
+				return err
+			}
+			eids = append(eids, eid)
+		}
+		for i := range records {
+			if err := putKeys(ctx, tx, fmt.Sprint(i), 7, uint64(100+i%5)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// check compares each candidate with what tx reads directly.
+	check := func(tx store.Tx, keys []uint64) error {
+		set, err := tx.Candidates(ctx, keys, 0)
+		if err != nil {
+			return err
+		}
+		for _, c := range set.Candidates {
+			r, err := tx.Record(ctx, c.Record.Key)
+			if err != nil {
+				return err
+			}
+			var eid store.EID
+			if l, err := tx.Link(ctx, c.Record.Key); err == nil {
+				eid = l.EID
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if c.Record.Version != r.Version || c.Record.Hash != r.Hash || c.EID != eid {
+				return fmt.Errorf("candidate %s: version %d, link %q; the transaction reads version %d, link %q",
+					c.Record.Key, c.Record.Version, c.EID, r.Version, eid)
+			}
+		}
+		return nil
+	}
+	errRollback := errors.New("rolled back on purpose")
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for w := range 4 {
+		wg.Go(func() {
+			for n := range 150 {
+				id := fmt.Sprint((w*37 + n*11) % records)
+				k := store.RecordKey{Source: "S", LocalID: id}
+				err := s.Update(ctx, func(tx store.Tx) error {
+					var err error
+					switch n % 3 {
+					case 0:
+						err = putKeys(ctx, tx, id, 7, uint64(100+n%5))
+						if err == nil {
+							var r store.Record
+							if r, err = tx.Record(ctx, k); err == nil {
+								r.Version++
+								r.Hash = fmt.Sprint("h", w, n)
+								err = tx.PutRecord(ctx, r)
+							}
+						}
+					case 1:
+						err = tx.SetLink(ctx, store.Link{Record: k, EID: eids[(w+n)%persons], Kind: store.LinkAuto})
+					case 2:
+						if err = tx.RemoveLink(ctx, k); errors.Is(err, store.ErrNotFound) {
+							err = nil
+						}
+					}
+					if err == nil {
+						err = check(tx, []uint64{7})
+					}
+					if err == nil && n%5 == 0 {
+						err = errRollback
+					}
+					return err
+				})
+				if err != nil && !errors.Is(err, errRollback) {
+					errs <- fmt.Errorf("writer %d: %w", w, err)
+					return
+				}
+			}
+		})
+	}
+	for r := range 4 {
+		wg.Go(func() {
+			for n := range 60 {
+				err := s.View(ctx, func(tx store.Tx) error {
+					if err := check(tx, []uint64{7, uint64(100 + (r+n)%5)}); err != nil {
+						return err
+					}
+					time.Sleep(time.Millisecond) // writers commit meanwhile
+					return check(tx, []uint64{uint64(100 + n%5), 7})
+				})
+				if err != nil {
+					errs <- fmt.Errorf("reader %d: %w", r, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }
