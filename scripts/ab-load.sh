@@ -45,7 +45,7 @@ trap cleanup EXIT
 # fresh prints the store flags of a fresh copy of STORE.
 fresh() {
 	if $pg; then
-		psql -q "$admin" -c "DROP DATABASE IF EXISTS \"$copyname\" WITH (FORCE)" \
+		psql -q "$admin" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS \"$copyname\" WITH (FORCE)" \
 			-c "CREATE DATABASE \"$copyname\" TEMPLATE \"$template\"" >/dev/null
 		echo "--database-url ${base%/*}/$copyname$query"
 	else
