@@ -32,6 +32,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/vnhealth/mpi/api/grpcapi"
+	"github.com/vnhealth/mpi/internal/ticker"
 	"github.com/vnhealth/mpi/matching"
 	mpiv1 "github.com/vnhealth/mpi/proto/mpi/v1"
 )
@@ -410,16 +411,7 @@ func startMonitor(ctx context.Context, urls []string, tlsConf *tls.Config, warn 
 	copy(m.start, m.latest)
 	go func() {
 		defer close(m.done)
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				m.sample(ctx)
-			}
-		}
+		ticker.Every(ctx, 250*time.Millisecond, func() { m.sample(ctx) })
 	}()
 	return m
 }

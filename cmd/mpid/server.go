@@ -25,6 +25,7 @@ import (
 	"github.com/vnhealth/mpi/api"
 	"github.com/vnhealth/mpi/api/auth"
 	"github.com/vnhealth/mpi/api/grpcapi"
+	"github.com/vnhealth/mpi/internal/ticker"
 	"github.com/vnhealth/mpi/matching"
 	"github.com/vnhealth/mpi/store"
 	"github.com/vnhealth/mpi/store/bolt"
@@ -393,25 +394,11 @@ func (p *priorScaler) rescale(ctx context.Context) (bool, error) {
 
 // watch rescales every interval until ctx ends.
 func (p *priorScaler) watch(ctx context.Context, interval time.Duration) {
-	every(ctx, interval, func() {
+	ticker.Every(ctx, interval, func() {
 		if _, err := p.rescale(ctx); err != nil && ctx.Err() == nil {
 			p.log.Error("counting the store's records to scale the model prior", "err", err)
 		}
 	})
-}
-
-// every runs fn every interval until ctx ends.
-func every(ctx context.Context, interval time.Duration, fn func()) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			fn()
-		}
-	}
 }
 
 // writeFileAtomic writes b to path through a temporary file and a rename.

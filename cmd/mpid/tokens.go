@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vnhealth/mpi/api/auth"
+	"github.com/vnhealth/mpi/internal/ticker"
 )
 
 // firstRunTokens creates the tokens file when it does not exist, with one
@@ -154,5 +155,5 @@ func (tf *tokensFile) refresh() *auth.Table {
 // watch applies refresh to g every interval until ctx ends (through the
 // guard: see auth.Guard.Reload).
 func (tf *tokensFile) watch(ctx context.Context, g *auth.Guard, interval time.Duration) {
-	every(ctx, interval, func() { g.Reload() })
+	ticker.Every(ctx, interval, func() { g.Reload() })
 }

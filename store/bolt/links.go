@@ -101,16 +101,16 @@ func (t *tx) RemoveLink(ctx context.Context, k store.RecordKey) error {
 	if err := checkKey(k); err != nil {
 		return err
 	}
-	recs, lk := t.bucket(bRecords), linkKey(k)
+	recs, rk, lk := t.bucket(bRecords), recKey(k), linkKey(k)
 	old := recs.Get(lk)
 	if old == nil {
 		return fmt.Errorf("%w: no active link of record %s", store.ErrNotFound, k)
 	}
-	if err := t.touchRecord(recs.Get(recKey(k))); err != nil {
+	if err := t.touchRecord(recs.Get(rk)); err != nil {
 		return err
 	}
 	d := dec{b: old}
-	if err := t.bucket(bPersons).Delete(append(personLinkPrefix(store.EID(d.str())), recKey(k)...)); err != nil {
+	if err := t.bucket(bPersons).Delete(append(personLinkPrefix(store.EID(d.str())), rk...)); err != nil {
 		return err
 	}
 	if err := recs.Delete(lk); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vnhealth/mpi/internal/ticker"
 	"github.com/vnhealth/mpi/store"
 )
 
@@ -125,16 +126,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 // entries stay pending, durable, and AuditLog seals before it reads.
 func (s *Store) sealEvery(ctx context.Context, every time.Duration) {
 	defer close(s.sealerDone)
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			_ = s.seal(ctx)
-		}
-	}
+	ticker.Every(ctx, every, func() { _ = s.seal(ctx) })
 }
 
 // Close closes the store's connections. Transactions in flight finish on
