@@ -16,6 +16,7 @@
 #   git worktree add /tmp/old REV && (cd /tmp/old && go build -o /tmp/mpictl-old ./cmd/mpictl)
 set -euo pipefail
 shopt -s inherit_errexit
+source "$(dirname "$0")/lib.sh"
 
 old=$1 new=$2 store=$3 records=$4 skip=$5 op=${6:-resolve} workers=${7:-16} runs=${8:-3} limit=${9:-3000}
 for bin in "$old" "$new"; do
@@ -24,20 +25,16 @@ done
 [[ -f $records ]] || { echo "ab-load: no records file $records" >&2; exit 2; }
 pg=false
 [[ $store == postgres://* || $store == postgresql://* ]] && pg=true
+copyname=mpi_ab_copy
 if $pg; then
-	base=${store%%\?*}
-	query=${store#"$base"}
-	admin="${base%/*}/postgres$query"
-	template=${base##*/}
-	copyname="mpi_ab_copy"
-	psql -q "$admin" -c "SELECT 1 FROM pg_database WHERE datname = '$template'" | grep -q 1 ||
-		{ echo "ab-load: no database $template" >&2; exit 2; }
+	pg_parse "$store"
+	pg_exists "$pg_template" || { echo "ab-load: no database $pg_template" >&2; exit 2; }
 else
 	[[ -f $store ]] || { echo "ab-load: no bolt file $store" >&2; exit 2; }
 fi
 work=$(mktemp -d)
 cleanup() {
-	$pg && psql -q "$admin" -c "DROP DATABASE IF EXISTS \"$copyname\" WITH (FORCE)" >/dev/null 2>&1
+	$pg && pg_drop "$copyname"
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -45,9 +42,8 @@ trap cleanup EXIT
 # fresh prints the store flags of a fresh copy of STORE.
 fresh() {
 	if $pg; then
-		psql -q "$admin" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS \"$copyname\" WITH (FORCE)" \
-			-c "CREATE DATABASE \"$copyname\" TEMPLATE \"$template\"" >/dev/null
-		echo "--database-url ${base%/*}/$copyname$query"
+		pg_copy "$copyname"
+		echo "--database-url $(pg_url "$copyname")"
 	else
 		cp "$store" "$work/run.db"
 		echo "--db $work/run.db"

@@ -18,18 +18,15 @@
 # PostgreSQL.
 set -euo pipefail
 shopt -s inherit_errexit
+source "$(dirname "$0")/lib.sh"
 
 store=$1 records=$2 skip=$3 runs=${4:-3}
 [[ -f $records ]] || { echo "bench-mpid: no records file $records" >&2; exit 2; }
 pg=false
 [[ $store == postgres://* || $store == postgresql://* ]] && pg=true
 if $pg; then
-	base=${store%%\?*}                 # postgres://user@host:port/db
-	query=${store#"$base"}             # ?sslmode=… (kept on every URL)
-	admin="${base%/*}/postgres$query"
-	template=${base##*/}
-	psql -q "$admin" -c "SELECT 1 FROM pg_database WHERE datname = '$template'" | grep -q 1 ||
-		{ echo "bench-mpid: no database $template" >&2; exit 2; }
+	pg_parse "$store"
+	pg_exists "$pg_template" || { echo "bench-mpid: no database $pg_template" >&2; exit 2; }
 else
 	[[ -f $store ]] || { echo "bench-mpid: no bolt file $store" >&2; exit 2; }
 fi
@@ -38,7 +35,7 @@ pid=
 copies=()
 cleanup() {
 	[[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	for db in "${copies[@]}"; do psql -q "$admin" -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1; done
+	for db in "${copies[@]}"; do pg_drop "$db"; done
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -48,8 +45,8 @@ copy() {
 	if $pg; then
 		local name="mpi_bench_$1"
 		copies+=("$name")
-		psql -q "$admin" -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" -c "CREATE DATABASE \"$name\" TEMPLATE \"$template\"" >/dev/null
-		db="${base%/*}/$name$query"
+		pg_copy "$name"
+		db=$(pg_url "$name")
 	else
 		cp "$store" "$work/run.db"
 		db=$work/run.db
@@ -58,19 +55,14 @@ copy() {
 
 # start runs mpid on STORE ($1) and sets pid, grpc, http and token.
 start() {
-	rm -f "$work/addrs" "$work/tokens.json"
+	rm -f "$work/tokens.json" "$work/mpid.err"
 	local flag=--db
 	$pg && flag=--database-url
-	mpid "$flag" "$1" --grpc-addr 127.0.0.1:0 --http-addr 127.0.0.1:0 --addr-file "$work/addrs" \
-		--tokens "$work/tokens.json" --log-level warn 2>"$work/mpid.err" &
-	pid=$!
-	until [[ -f $work/addrs ]] && [[ $(wc -l <"$work/addrs") == 2 ]]; do
-		kill -0 "$pid" 2>/dev/null || { cat "$work/mpid.err" >&2; exit 1; }
-		sleep 0.1
-	done
-	grpc=$(sed -n 's/^grpc=//p' "$work/addrs")
-	http=$(sed -n 's/^http=//p' "$work/addrs")
-	token=$(grep -oE '^\s+mpi_[A-Za-z0-9_-]{43}$' "$work/mpid.err" | tr -d ' ')
+	mpid_start "$work/addrs" "$work/mpid.err" "$flag" "$1" --tokens "$work/tokens.json" --log-level warn
+	pid=$mpid_pid
+	grpc=$(addr grpc "$work/addrs")
+	http=$(addr http "$work/addrs")
+	token=$(admin_token "$work/mpid.err")
 }
 
 stop() {

@@ -14,23 +14,22 @@
 # Needs mpid, mpictl and psql on PATH.
 set -euo pipefail
 shopt -s inherit_errexit
+source "$(dirname "$0")/lib.sh"
 
 store=$1 records=$2 skip=$3
 [[ -f $records ]] || { echo "bench-replicas: no records file $records" >&2; exit 2; }
 work=$(mktemp -d)
 pids=()
-base=${store%%\?*}                 # postgres://user@host:port/db
-query=${store#"$base"}             # ?sslmode=… (kept on every URL)
-admin="${base%/*}/postgres$query"
+pg_parse "$store"
 db=mpi_bench_replicas
-copy="${base%/*}/$db$query"
+copy=$(pg_url "$db")
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+	pg_drop "$db"
 	rm -rf "$work"
 }
 trap cleanup EXIT
-psql -q "$admin" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE \"${base##*/}\"" >/dev/null
+pg_copy "$db"
 
 free_port() { # a port nothing listens on now, below the kernel's ephemeral range
 	local p lo
@@ -44,13 +43,8 @@ free_port() { # a port nothing listens on now, below the kernel's ephemeral rang
 start() {
 	local n=$1
 	shift
-	mpid --database-url "$copy" --grpc-addr 127.0.0.1:0 --http-addr 127.0.0.1:0 --addr-file "$work/$n.addrs" \
-		--tokens "$work/tokens.json" --log-level warn "$@" 2>>"$work/mpid.err" &
-	pids+=($!)
-	until [[ -f $work/$n.addrs ]] && [[ $(wc -l <"$work/$n.addrs") == 2 ]]; do
-		kill -0 "${pids[-1]}" 2>/dev/null || { cat "$work/mpid.err" >&2; exit 1; }
-		sleep 0.1
-	done
+	mpid_start "$work/$n.addrs" "$work/mpid.err" --database-url "$copy" --tokens "$work/tokens.json" --log-level warn "$@"
+	pids+=("$mpid_pid")
 }
 stop_all() {
 	for p in "${pids[@]}"; do kill "$p" && wait "$p" || true; done
@@ -59,7 +53,7 @@ stop_all() {
 }
 addrs() { # kind (grpc|http) → comma-separated addresses of the running replicas
 	local out=()
-	for f in "$work"/*.addrs; do out+=("$(sed -n "s/^$1=//p" "$f")"); done
+	for f in "$work"/*.addrs; do out+=("$(addr "$1" "$f")"); done
 	(IFS=,; echo "${out[*]}")
 }
 
@@ -70,7 +64,7 @@ secret=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 for i in 1 2 3; do
 	start "$i" --peers "$list" --self "${peers[$((i - 1))]}" --peer-token "$secret"
 done
-token=$(grep -oE '^\s+mpi_[A-Za-z0-9_-]{43}$' "$work/mpid.err" | head -1 | tr -d ' ')
+token=$(admin_token "$work/mpid.err")
 metrics=$(addrs http | sed 's#\([^,]*\)#http://\1#g')
 export MPI_TOKEN=$token
 echo -n "resolve grpc W=16, 3 replicas: "
