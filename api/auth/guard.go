@@ -327,9 +327,9 @@ func (g *Guard) auditRefusal(ctx context.Context, p *Principal, method, id, outc
 // arrive while a write is under way go together in the next one
 // (Auditor.Audit with several entries). Every refusal keeps its entry,
 // written before the caller hears the refusal, but a flood of calls
-// without credentials costs a write per batch, not per call — one commit
-// each, on PostgreSQL under the audit chain's lock, would hold up every
-// audited call of the legitimate users.
+// without credentials costs a write per batch, not per call: a commit
+// each would spend the store's write capacity (on PostgreSQL, a WAL flush
+// per refusal) that the legitimate users' audited calls need.
 type refusalLog struct {
 	mu      sync.Mutex
 	pending []*store.AuditEntry
