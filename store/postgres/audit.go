@@ -54,8 +54,8 @@ func (t *tx) AppendAudit(ctx context.Context, entries ...*store.AuditEntry) erro
 	if err != nil || doc == nil {
 		return err
 	}
-	_, err = t.exec(ctx, op, `INSERT INTO audit_pending (entries) VALUES ($1)`, doc)
-	return err
+	t.writeLater(laterWrite{op: op, sql: `INSERT INTO audit_pending (entries) VALUES ($1)`, args: []any{doc}})
+	return nil
 }
 
 func (s *Store) insertPending(ctx context.Context, doc []byte) error {

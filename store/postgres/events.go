@@ -22,7 +22,9 @@ WITH ins AS (
 )
 SELECT seq FROM ins`
 
-// AppendEvent appends e to the event log and sets e.Seq.
+// AppendEvent appends e to the event log and sets e.Seq — when the
+// append is sent, with the next statement of the transaction that needs a
+// reply or with its commit (tx.later).
 //
 // Seq comes from an identity column: it grows with each append, but two
 // transactions running at once may commit in the other order than their
@@ -59,12 +61,8 @@ func (t *tx) AppendEvent(ctx context.Context, e *store.Event) error {
 		return err
 	}
 	e.At = store.StoredTime(e.At)
-	var seq int64
-	if err := t.pg.QueryRow(ctx, appendEvent, e.At, string(e.Kind), e.Actor, e.Reason, eidsToDB(e.EIDs),
-		e.Record.Source, e.Record.LocalID, e.TaskID, data).Scan(&seq); err != nil {
-		return t.fail(op, err)
-	}
-	e.Seq = seq
+	t.writeLater(laterWrite{op: op, sql: appendEvent, args: []any{e.At, string(e.Kind), e.Actor, e.Reason, eidsToDB(e.EIDs),
+		e.Record.Source, e.Record.LocalID, e.TaskID, data}, scan: func(row pgx.Row) error { return row.Scan(&e.Seq) }})
 	t.events = append(t.events, e)
 	return nil
 }
@@ -125,7 +123,7 @@ func (t *tx) Counts(ctx context.Context) (store.Counts, error) {
 	if err := t.read(); err != nil {
 		return c, err
 	}
-	err := t.pg.QueryRow(ctx, `SELECT
+	err := t.queryRow(ctx, `SELECT
 		(SELECT count(*) FROM records),
 		(SELECT count(*) FROM records WHERE status = 1),
 		(SELECT count(*) FROM persons),

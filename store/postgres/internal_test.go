@@ -28,7 +28,7 @@ func TestGenericPlans(t *testing.T) {
 		}
 		var got string
 		err = s.View(t.Context(), func(stx store.Tx) error {
-			return stx.(*tx).pg.QueryRow(context.Background(), `SHOW plan_cache_mode`).Scan(&got)
+			return stx.(*tx).queryRow(context.Background(), `SHOW plan_cache_mode`).Scan(&got)
 		})
 		s.Close()
 		if err != nil {
@@ -56,7 +56,7 @@ func TestSealIdle(t *testing.T) {
 	}
 	var xmax string
 	if err := s.View(t.Context(), func(stx store.Tx) error {
-		return stx.(*tx).pg.QueryRow(context.Background(), `SELECT xmax::text FROM audit_tail`).Scan(&xmax)
+		return stx.(*tx).queryRow(context.Background(), `SELECT xmax::text FROM audit_tail`).Scan(&xmax)
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func (t *tx) Link(ctx context.Context, k store.RecordKey) (store.Link, error) {
 	if err := t.read(); err != nil {
 		return store.Link{}, err
 	}
-	l, err := scanLink(t.pg.QueryRow(ctx, `SELECT `+linkCols+` FROM links WHERE rkey = $1 AND source = $2 AND local_id = $3`,
+	l, err := scanLink(t.queryRow(ctx, `SELECT `+linkCols+` FROM links WHERE rkey = $1 AND source = $2 AND local_id = $3`,
 		rkey(k), k.Source, k.LocalID))
 	if err != nil {
 		return store.Link{}, t.fail(op+" "+k.String(), err)
@@ -63,9 +63,9 @@ func (t *tx) SetLink(ctx context.Context, l store.Link) error {
 	if err := t.write(op); err != nil {
 		return err
 	}
-	_, err := t.exec(ctx, op+" "+l.Record.String(), setLink, l.Record.Source, l.Record.LocalID, l.EID, int16(l.Kind),
-		l.Weight, l.Probability, l.Actor, l.Reason, store.StoredTime(l.At), rkey(l.Record))
-	return err
+	t.writeLater(laterWrite{op: op + " " + l.Record.String(), sql: setLink, args: []any{l.Record.Source, l.Record.LocalID, l.EID, int16(l.Kind),
+		l.Weight, l.Probability, l.Actor, l.Reason, store.StoredTime(l.At), rkey(l.Record)}})
+	return nil
 }
 
 // RemoveLink ends the active link of a record.

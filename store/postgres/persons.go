@@ -29,7 +29,7 @@ func (t *tx) NewEID(ctx context.Context) (store.EID, error) {
 		return "", err
 	}
 	var seq int64
-	if err := t.pg.QueryRow(ctx, `SELECT nextval('eid_seq')`).Scan(&seq); err != nil {
+	if err := t.queryRow(ctx, `SELECT nextval('eid_seq')`).Scan(&seq); err != nil {
 		return "", t.fail(op, err)
 	}
 	return store.EIDFromSeq(uint64(seq))
@@ -44,7 +44,7 @@ func (t *tx) Person(ctx context.Context, eid store.EID) (store.Person, error) {
 	if err := t.read(); err != nil {
 		return store.Person{}, err
 	}
-	p, err := scanPerson(t.pg.QueryRow(ctx, `SELECT `+personCols+` FROM persons WHERE eid = $1`, eid))
+	p, err := scanPerson(t.queryRow(ctx, `SELECT `+personCols+` FROM persons WHERE eid = $1`, eid))
 	if err != nil {
 		return store.Person{}, t.fail(op+" "+string(eid), err)
 	}
@@ -63,7 +63,7 @@ func (t *tx) PersonHead(ctx context.Context, eid store.EID) (store.PersonHead, e
 	}
 	h := store.PersonHead{EID: eid}
 	var status int16
-	err := t.pg.QueryRow(ctx, `SELECT status, merged_into, version FROM persons WHERE eid = $1`, eid).Scan(&status, &h.MergedInto, &h.Version)
+	err := t.queryRow(ctx, `SELECT status, merged_into, version FROM persons WHERE eid = $1`, eid).Scan(&status, &h.MergedInto, &h.Version)
 	if err != nil {
 		return store.PersonHead{}, t.fail(op+" "+string(eid), err)
 	}
@@ -97,20 +97,22 @@ func (t *tx) PutPerson(ctx context.Context, p store.Person) error {
 		return conflict(op, "person %s: version %d, want 1 for a new person or the stored version + 1", p.EID, p.Version)
 	}
 	args := []any{p.EID, int16(p.Status), p.MergedInto, p.Golden, p.Version, store.StoredTime(p.Created), store.StoredTime(p.Updated)}
-	var sql string
+	// The write waits for the next round trip (tx.later), so a version
+	// that does not follow the stored one must fail on the server, aborting
+	// the transaction: a taken EID as a unique violation, a missed UPDATE
+	// as a division by zero.
+	w := laterWrite{op: op + " " + string(p.EID), args: args}
 	if p.Version == 1 {
-		sql = `INSERT INTO persons (` + personCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (eid) DO NOTHING`
+		w.sql = `INSERT INTO persons (` + personCols + `) VALUES ($1, $2, $3, $4, $5, $6, $7)`
+		w.translate = onCode("23505", conflict(op, "person %s exists: version 1 is for a new person", p.EID))
 	} else {
-		sql = `UPDATE persons SET status = $2, merged_into = $3, golden = $4, version = $5, created = $6, updated = $7
-			WHERE eid = $1 AND version = $5 - 1`
+		w.sql = `WITH upd AS (
+			UPDATE persons SET status = $2, merged_into = $3, golden = $4, version = $5, created = $6, updated = $7
+			WHERE eid = $1 AND version = $5 - 1 RETURNING 1
+		) SELECT 1 / count(*)::int FROM upd`
+		w.translate = onCode("22012", conflict(op, "person %s: version %d is not the stored version + 1", p.EID, p.Version))
 	}
-	n, err := t.exec(ctx, op+" "+string(p.EID), sql, args...)
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return conflict(op, "person %s: version %d is not the stored version + 1", p.EID, p.Version)
-	}
+	t.writeLater(w)
 	return nil
 }
 

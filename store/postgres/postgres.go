@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -197,22 +196,19 @@ func (s *Store) run(ctx context.Context, readOnly bool, fn func(tx store.Tx) err
 		return fmt.Errorf("postgres: %w", safeError(err))
 	}
 	defer s.pool.release(conn)
-	opts := pgx.TxOptions{IsoLevel: pgx.Serializable}
+	if err := ctx.Err(); err != nil {
+		// Nothing reaches the server before fn's first statement.
+		return err
+	}
+	t := &tx{conn: conn, begin: "begin isolation level serializable", readOnly: readOnly}
 	if readOnly {
-		opts = pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+		t.begin = "begin isolation level repeatable read read only"
 	}
-	ptx, err := conn.BeginTx(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("postgres: begin: %w", safeError(err))
-	}
-	t := &tx{pg: ptx, readOnly: readOnly}
 	committed := false
 	defer func() {
 		t.done = true
 		if !committed {
-			// A fresh context: the connection must be left clean even
-			// when ctx was canceled (else the pool drops it).
-			ptx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // the transaction is over either way
+			t.rollback(ctx)
 			t.forgetAssigned()
 		}
 	}()
@@ -229,11 +225,8 @@ func (s *Store) run(ctx context.Context, readOnly bool, fn func(tx store.Tx) err
 		// aborted and cannot commit.
 		return fmt.Errorf("postgres: transaction aborted by an earlier error that fn ignored: %w", t.failed)
 	}
-	if err := ptx.Commit(ctx); err != nil {
-		if errors.Is(err, pgx.ErrTxCommitRollback) {
-			return fmt.Errorf("postgres: commit: transaction was rolled back: %w", store.ErrConflict)
-		}
-		return translate("commit", err)
+	if err := t.commit(ctx); err != nil {
+		return err
 	}
 	committed = true
 	if t.puts > 0 && s.growth.wrote(t.puts) {

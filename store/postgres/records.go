@@ -38,7 +38,7 @@ func (t *tx) Record(ctx context.Context, k store.RecordKey) (store.Record, error
 	if err := t.read(); err != nil {
 		return store.Record{}, err
 	}
-	row := t.pg.QueryRow(ctx, `SELECT `+recordCols+` FROM records WHERE rkey = $1 AND source = $2 AND local_id = $3`,
+	row := t.queryRow(ctx, `SELECT `+recordCols+` FROM records WHERE rkey = $1 AND source = $2 AND local_id = $3`,
 		rkey(k), k.Source, k.LocalID)
 	r, err := scanRecord(row)
 	if err != nil {
@@ -176,10 +176,10 @@ func (t *tx) PutRecord(ctx context.Context, r store.Record) error {
 	var n int64
 	var row pgx.Row
 	if r.Version == 1 {
-		row = t.pg.QueryRow(ctx, insertRecord, r.Key.Source, r.Key.LocalID, int16(r.Status), r.Hash, r.Raw,
+		row = t.queryRow(ctx, insertRecord, r.Key.Source, r.Key.LocalID, int16(r.Status), r.Hash, r.Raw,
 			keysToDB(r.Keys), received, index, rkey(r.Key))
 	} else {
-		row = t.pg.QueryRow(ctx, updateRecord, r.Key.Source, r.Key.LocalID, r.Version, int16(r.Status), r.Hash, r.Raw,
+		row = t.queryRow(ctx, updateRecord, r.Key.Source, r.Key.LocalID, r.Version, int16(r.Status), r.Hash, r.Raw,
 			keysToDB(r.Keys), received, index, rkey(r.Key))
 	}
 	if err := row.Scan(&n); err != nil {

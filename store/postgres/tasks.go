@@ -103,7 +103,7 @@ func (t *tx) PutTask(ctx context.Context, tk *store.Task) error {
 		eidsToDB(dedupe(eids))}
 	if tk.ID == 0 {
 		var id int64
-		if err := t.pg.QueryRow(ctx, insertTask, args...).Scan(&id); err != nil {
+		if err := t.queryRow(ctx, insertTask, args...).Scan(&id); err != nil {
 			return t.fail(op, err)
 		}
 		tk.ID = id
@@ -112,7 +112,7 @@ func (t *tx) PutTask(ctx context.Context, tk *store.Task) error {
 	}
 	what := fmt.Sprintf("%s %d", op, tk.ID)
 	var n int64
-	if err := t.pg.QueryRow(ctx, updateTask, append(args, tk.ID)...).Scan(&n); err != nil {
+	if err := t.queryRow(ctx, updateTask, append(args, tk.ID)...).Scan(&n); err != nil {
 		return t.fail(what, err)
 	}
 	if n == 0 {
@@ -126,7 +126,7 @@ func (t *tx) Task(ctx context.Context, id int64) (store.Task, error) {
 	if err := t.read(); err != nil {
 		return store.Task{}, err
 	}
-	tk, err := scanTask(t.pg.QueryRow(ctx, `SELECT `+taskCols+` FROM tasks WHERE id = $1`, id))
+	tk, err := scanTask(t.queryRow(ctx, `SELECT `+taskCols+` FROM tasks WHERE id = $1`, id))
 	if err != nil {
 		return store.Task{}, t.fail(fmt.Sprintf("Task %d", id), err)
 	}

@@ -2,9 +2,12 @@ package postgres
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/vnhealth/mpi/store"
 )
@@ -60,4 +63,15 @@ func rkey(k store.RecordKey) int64 {
 	h.Write([]byte{0})
 	h.Write([]byte(k.LocalID))
 	return int64(h.Sum64())
+}
+
+// onCode returns a laterWrite.translate that turns the server error of
+// SQLSTATE code into to.
+func onCode(code string, to error) func(error) error {
+	return func(err error) error {
+		if pe, ok := errors.AsType[*pgconn.PgError](err); ok && pe.Code == code {
+			return to
+		}
+		return err
+	}
 }
