@@ -143,7 +143,11 @@ type Tx interface {
 	Tasks(ctx context.Context, f TaskFilter) ([]Task, error)
 
 	// AppendEvent appends e to the event log, assigning e.Seq (strictly
-	// increasing in commit order within a backend).
+	// increasing in commit order within a backend): bolt at once;
+	// PostgreSQL when it sends the append, ahead of the transaction's next
+	// statement that needs a reply — at the latest when Update returns.
+	// (PostgreSQL likewise reports a failed PutPerson, SetLink or
+	// AppendEvent from the call that sends it, or from Update.)
 	AppendEvent(ctx context.Context, e *Event) error
 	// Events returns the events matching f in Seq order.
 	Events(ctx context.Context, f EventFilter) ([]Event, error)
