@@ -262,6 +262,9 @@ func (t *tx) rollback(ctx context.Context) {
 		t.begin = "" // never sent: nothing to roll back
 		return
 	}
+	if t.conn.PgConn().TxStatus() == 'I' {
+		return // a failed COMMIT ended it
+	}
 	_, _ = t.conn.Exec(context.WithoutCancel(ctx), "rollback")
 }
 
