@@ -47,6 +47,7 @@ func runLoad(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	advise(e.stderr, st)
 	have, err := activeRecords(ctx, st)
 	if err != nil {
 		return err

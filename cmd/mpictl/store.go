@@ -49,6 +49,19 @@ func (f storeFlags) open(ctx context.Context) (store.Store, error) {
 	return nil, fmt.Errorf("%w: --db FILE or --database-url URL is required", errUsage)
 }
 
+// advise writes what the store says of its server's settings that will
+// slow resolves down (PostgreSQL: store/postgres.Store.Advice), a note a
+// line, for the commands that resolve many records.
+func advise(w io.Writer, st store.Store) {
+	a, ok := st.(interface{ Advice() []string })
+	if !ok {
+		return
+	}
+	for _, line := range a.Advice() {
+		fmt.Fprintln(w, "mpictl: note:", line)
+	}
+}
+
 // The model's prior for a store. The prior is the chance that two records
 // drawn at random are one person; it falls as 1/n with the number of
 // records compared (matching.Model.ForPopulation), and the embedded model
@@ -194,6 +207,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	advise(e.stderr, st)
 	n := *population
 	if n == 0 {
 		have, err := activeRecords(ctx, st)

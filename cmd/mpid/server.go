@@ -58,6 +58,11 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if a, ok := raw.(interface{ Advice() []string }); ok {
+		for _, line := range a.Advice() {
+			log.Warn("the store's server is set up to slow resolves down", "advice", line)
+		}
+	}
 	m := newMetrics()
 	st := timed(raw, m.storeLatency)
 	closeStore := func() {

@@ -52,7 +52,9 @@
 // (2-core machine, fsync off), and 8 goroutines resolving different people
 // through 4 connections need about 2 tries per resolve with the defaults,
 // 1.3–1.8 with 1024. The rate falls as the database grows and blocks spread
-// over more index pages.
+// over more index pages. Open reads the setting (and autovacuum's), and
+// Store.Advice says what to change; mpid logs it at start, mpictl import
+// and load print it.
 //
 // A failed try is retried after a jittered, growing backoff, up to
 // Options.MaxTries (20) times; after three failures an Update's further

@@ -57,6 +57,8 @@ type Store struct {
 	closed atomic.Bool
 	// growth decides when to analyze the tables (analyze.go).
 	growth growth
+	// settings are the server's, read at Open (advice.go).
+	settings serverSettings
 	// stopSealer ends the background sealer; sealerDone closes when it has.
 	stopSealer context.CancelFunc
 	sealerDone chan struct{}
@@ -104,6 +106,9 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	_, err = migrate(ctx, conn, ms)
 	if err == nil {
 		err = s.growth.readKnown(ctx, conn)
+	}
+	if err == nil {
+		s.settings, err = readSettings(ctx, conn)
 	}
 	s.pool.release(conn)
 	if err != nil {
