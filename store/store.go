@@ -146,8 +146,10 @@ type Tx interface {
 	// increasing in commit order within a backend): bolt at once;
 	// PostgreSQL when it sends the append, ahead of the transaction's next
 	// statement that needs a reply — at the latest when Update returns.
-	// (PostgreSQL likewise reports a failed PutPerson, SetLink or
-	// AppendEvent from the call that sends it, or from Update.)
+	// (PostgreSQL likewise reports a failed PutPerson, SetLink,
+	// AppendEvent or AppendAudit from the call that sends it, or from
+	// Update; such a failure — a PutPerson of a stale version too —
+	// aborts its transaction there, where bolt's leaves it usable.)
 	AppendEvent(ctx context.Context, e *Event) error
 	// Events returns the events matching f in Seq order.
 	Events(ctx context.Context, f EventFilter) ([]Event, error)

@@ -45,11 +45,19 @@ var messageSafe = map[string]bool{
 	"54": true, "55": true, "57": true, "58": true,
 }
 
-// safeError replaces a server error in err's chain by its sqlError; other
-// errors (network, context) carry no row values and pass unchanged.
+// errEncode stands for pgx's failure to encode a statement's argument,
+// whose message prints the argument (a golden record, say) whole.
+var errEncode = errors.New("a statement argument could not be encoded (its value is withheld)")
+
+// safeError replaces a server error in err's chain by its sqlError, and
+// pgx's failure to encode an argument by errEncode; other errors
+// (network, context) carry no row values and pass unchanged.
 func safeError(err error) error {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
+		if strings.Contains(err.Error(), "encode") {
+			return errEncode
+		}
 		return err
 	}
 	se := &sqlError{code: pe.Code, table: pe.TableName, constraint: pe.ConstraintName}

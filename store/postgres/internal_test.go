@@ -2,8 +2,12 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/vnhealth/mpi/internal/pgtest"
 	"github.com/vnhealth/mpi/store"
@@ -113,5 +117,103 @@ func TestAdviceReadsTheServer(t *testing.T) {
 	}
 	if got := s.Advice(); len(got) != len(want.advice()) {
 		t.Errorf("Advice %q, want %q", got, want.advice())
+	}
+}
+
+// openInternal opens a store on a fresh database of the test server.
+func openInternal(t *testing.T, opt Options) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), pgtest.NewDatabase(t), opt)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestLaterWriteNoRowFailsTheTransaction: a queued write that returns no
+// row where it must return one fails the transaction, even when fn
+// ignores the error the next read reports — it is not a read's "not found".
+func TestLaterWriteNoRowFailsTheTransaction(t *testing.T) {
+	t.Parallel()
+	s := openInternal(t, Options{})
+	ctx := t.Context()
+	var readErr error
+	err := s.Update(ctx, func(stx store.Tx) error {
+		x := stx.(*tx)
+		var n int
+		x.writeLater(laterWrite{op: "FakeWrite", sql: `SELECT 1 WHERE false`, scan: func(r pgx.Row) error { return r.Scan(&n) }})
+		_, readErr = x.Counts(ctx)
+		return nil // ignores readErr
+	})
+	if err == nil || !strings.Contains(err.Error(), "FakeWrite") {
+		t.Errorf("Update: %v, want the failure of FakeWrite", err)
+	}
+	if errors.Is(readErr, store.ErrNotFound) {
+		t.Errorf("Counts after the queued write: %v, want no ErrNotFound", readErr)
+	}
+}
+
+// TestTimeoutBlamesTheWaitingCall: when the context ends while a batch
+// waits for its replies, the error is the call's that sent the batch, not
+// the queued write's ahead of it.
+func TestTimeoutBlamesTheWaitingCall(t *testing.T) {
+	t.Parallel()
+	s := openInternal(t, Options{MaxConns: 1})
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	k := store.RecordKey{Source: "S", LocalID: "4"}
+	var readErr error
+	err := s.Update(ctx, func(stx store.Tx) error {
+		x := stx.(*tx)
+		eid, err := x.NewEID(ctx) // BEGIN sent
+		if err != nil {
+			return err
+		}
+		if err := x.SetLink(ctx, store.Link{Record: k, EID: eid, Kind: store.LinkAuto}); err != nil {
+			return err
+		}
+		var s string
+		readErr = x.fail("SlowRead", x.queryRow(ctx, `SELECT pg_sleep(2)::text`).Scan(&s))
+		return readErr
+	})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Update: %v, want the context's deadline", err)
+	}
+	if readErr == nil || !strings.Contains(readErr.Error(), "SlowRead") || strings.Contains(readErr.Error(), "SetLink") {
+		t.Errorf("the slow read's error %v, want it to name SlowRead and not SetLink", readErr)
+	}
+}
+
+// TestEncodeErrorsWithheld: pgx's failure to encode an argument prints
+// the argument; the store never passes that on. (With the simple protocol
+// pgx cannot encode a golden record, so PutPerson fails that way.)
+func TestEncodeErrorsWithheld(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewDatabase(t)
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	s, err := Open(t.Context(), url+sep+"default_query_exec_mode=simple_protocol", Options{})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+	const secret = "Nguyễn Văn Bí Mật"
+	err = s.Update(t.Context(), func(stx store.Tx) error {
+		eid, err := stx.NewEID(t.Context())
+		if err != nil {
+			return err
+		}
+		p := store.Person{EID: eid, Status: store.PersonActive, Version: 1}
+		p.Golden.Name = store.GoldenField{Value: secret}
+		return stx.PutPerson(t.Context(), p)
+	})
+	if err == nil {
+		t.Skip("this pgx encodes a golden record over the simple protocol: nothing to withhold")
+	}
+	if strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "Bí") {
+		t.Errorf("Update's error quotes the golden record: %v", err)
 	}
 }

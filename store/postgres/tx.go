@@ -99,7 +99,9 @@ func (t *tx) fail(op string, err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("postgres: %s: %w", op, store.ErrNotFound)
 	}
-	err = translate(op, err)
+	if !isStoreError(err) { // the store's own errors are already worded
+		err = translate(op, err)
+	}
 	if t.failed == nil {
 		t.failed = err
 		t.retry = retryable(err)
@@ -137,10 +139,16 @@ func (t *tx) send(ctx context.Context, sql string, args []any, read func(pgx.Bat
 	return err
 }
 
-// replies reads the replies of send's batch in order.
+// replies reads the replies of send's batch in order. The server's error
+// of a BEGIN or later write is that statement's (recorded here); any other
+// failure — the context, the network, which the first reply read meets
+// whatever went wrong — is the caller's, returned as is for its op.
 func (t *tx) replies(br pgx.BatchResults, begun bool, later []laterWrite, read func(pgx.BatchResults) error) error {
 	if begun {
 		if _, err := br.Exec(); err != nil {
+			if !isServerError(err) {
+				return err
+			}
 			return &sentError{t.fail("begin", err)}
 		}
 	}
@@ -151,14 +159,33 @@ func (t *tx) replies(br pgx.BatchResults, begun bool, later []laterWrite, read f
 		} else {
 			_, err = br.Exec()
 		}
-		if err != nil {
-			if w.translate != nil {
-				err = w.translate(err)
-			}
-			return &sentError{t.fail(w.op, err)}
+		switch {
+		case err == nil:
+			continue
+		case errors.Is(err, pgx.ErrNoRows):
+			// A write always returns its row: not "not found" for the
+			// read behind it, but a failure of the transaction.
+			err = errors.New("the write returned no row")
+		case !isServerError(err):
+			return err
+		case w.translate != nil:
+			err = w.translate(err)
 		}
+		return &sentError{t.fail(w.op, err)}
 	}
 	return read(br)
+}
+
+// isServerError reports whether err is an error the server sent.
+func isServerError(err error) bool {
+	_, ok := errors.AsType[*pgconn.PgError](err)
+	return ok
+}
+
+// isStoreError reports whether err is one of the store's own errors
+// (conflict, invalid), worded where it was made.
+func isStoreError(err error) bool {
+	return !isServerError(err) && (errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrInvalid))
 }
 
 // exec runs a statement and returns the rows it affected.
