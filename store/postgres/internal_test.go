@@ -13,18 +13,22 @@ import (
 	"github.com/vnhealth/mpi/store"
 )
 
+// withParam adds a key=value parameter to a URL.
+func withParam(url, param string) string {
+	if strings.Contains(url, "?") {
+		return url + "&" + param
+	}
+	return url + "?" + param
+}
+
 // TestGenericPlans: the store's sessions reuse generic plans for their
 // prepared statements, unless the URL chooses otherwise.
 func TestGenericPlans(t *testing.T) {
 	t.Parallel()
 	url := pgtest.NewDatabase(t)
-	sep := "?"
-	if strings.Contains(url, "?") {
-		sep = "&"
-	}
 	for _, tc := range []struct{ url, want string }{
 		{url, "force_generic_plan"},
-		{url + sep + "plan_cache_mode=auto", "auto"},
+		{withParam(url, "plan_cache_mode=auto"), "auto"},
 	} {
 		s, err := Open(t.Context(), tc.url, Options{})
 		if err != nil {
@@ -190,12 +194,7 @@ func TestTimeoutBlamesTheWaitingCall(t *testing.T) {
 // pgx cannot encode a golden record, so PutPerson fails that way.)
 func TestEncodeErrorsWithheld(t *testing.T) {
 	t.Parallel()
-	url := pgtest.NewDatabase(t)
-	sep := "?"
-	if strings.Contains(url, "?") {
-		sep = "&"
-	}
-	s, err := Open(t.Context(), url+sep+"default_query_exec_mode=simple_protocol", Options{})
+	s, err := Open(t.Context(), withParam(pgtest.NewDatabase(t), "default_query_exec_mode=simple_protocol"), Options{})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
