@@ -173,6 +173,13 @@ type OneWriter interface {
 	OneWriter()
 }
 
+// Advisor is implemented by a Store that can tell what in its server's
+// settings will slow resolves down (PostgreSQL), one line each for an
+// operator to read; the lines name settings, never data.
+type Advisor interface {
+	Advice() []string
+}
+
 // TxAuditor is implemented by the write transactions of a backend that
 // can append audit entries inside them without making concurrent
 // transactions conflict: bolt, whose writer is one at a time, chains them

@@ -53,7 +53,7 @@ func (f storeFlags) open(ctx context.Context) (store.Store, error) {
 // slow resolves down (PostgreSQL: store/postgres.Store.Advice), a note a
 // line, for the commands that resolve many records.
 func advise(w io.Writer, st store.Store) {
-	a, ok := st.(interface{ Advice() []string })
+	a, ok := st.(store.Advisor)
 	if !ok {
 		return
 	}

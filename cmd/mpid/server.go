@@ -58,7 +58,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if a, ok := raw.(interface{ Advice() []string }); ok {
+	if a, ok := raw.(store.Advisor); ok {
 		for _, line := range a.Advice() {
 			log.Warn("the store's server is set up to slow resolves down", "advice", line)
 		}

@@ -53,6 +53,6 @@ func (ss serverSettings) advice() []string {
 }
 
 // Advice returns what in the server's settings, read when the store was
-// opened, will slow resolves down, one line each (empty when nothing).
-// The lines name settings and figures, never data.
+// opened, will slow resolves down, one line each (empty when nothing):
+// store.Advisor.
 func (s *Store) Advice() []string { return s.settings.advice() }

@@ -15,7 +15,10 @@ import (
 	"github.com/vnhealth/mpi/store"
 )
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store   = (*Store)(nil)
+	_ store.Advisor = (*Store)(nil)
+)
 
 // Options tunes a Store. The zero value is sensible.
 type Options struct {
