@@ -44,4 +44,26 @@
 // "denied". Nothing of the request's content is logged or audited here;
 // package api audits the reads and writes of patient data themselves with
 // the actor and request ID this package put in the context.
+//
+// # Calls without valid credentials
+//
+// Failed authentications are limited per client address (FailureLimit;
+// by default 10 a second, in bursts of 50): a token bucket each, taken
+// from only after authentication failed, so a caller with valid
+// credentials is never refused for what others at its address (behind
+// the same NAT) do. Beyond the limit a call is answered ResourceExhausted
+// (HTTP 429 through the gateway). The address is the network peer's IP;
+// for REST calls, which reach the interceptors through the in-process
+// gateway, the HTTP client's IP the gateway forwards as ClientAddrHeader —
+// believed, like ForwardedCertHeader, only from Options.TrustedPeer.
+//
+// Throttled calls are audited in aggregate, not one entry each: of an
+// address's throttled calls at most one a second is written (outcome
+// "throttled", its method and request ID), and at most one a minute
+// logged, with the client IP and how many were throttled since. A flood
+// from one address thus adds at most one audit entry a second besides
+// the "unauthenticated" ones the limit lets through; every call within
+// the limit keeps its own entry. The limiter tracks at most 65,536
+// addresses (MaxAddrs), dropping those whose buckets have refilled;
+// addresses beyond share one bucket.
 package auth

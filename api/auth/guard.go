@@ -49,6 +49,9 @@ type Call struct {
 	Err       error
 	Duration  time.Duration
 	Stream    bool
+	// Throttled: the call was refused because its address made too many
+	// calls without valid credentials (FailureLimit).
+	Throttled bool
 }
 
 // Options configure a Guard.
@@ -72,9 +75,12 @@ type Options struct {
 	// a principal added a moment ago is known at its first call.
 	Refresh func() *Table
 	// TrustedPeer reports whether a connection's remote address is the
-	// in-process REST gateway, whose ForwardedCertHeader is believed.
-	// Default: no peer is.
+	// in-process REST gateway, whose ForwardedCertHeader and
+	// ClientAddrHeader are believed. Default: no peer is.
 	TrustedPeer func(net.Addr) bool
+	// FailureLimit limits the calls without valid credentials per client
+	// address; the zero value is the defaults.
+	FailureLimit FailureLimit
 }
 
 // Guard authenticates and authorizes gRPC calls. Its table of principals
@@ -87,6 +93,8 @@ type Guard struct {
 	// (a revoked token must not come back).
 	reload   sync.Mutex
 	refusals refusalLog
+	// failures is nil when FailureLimit is off.
+	failures *failureLimiter
 }
 
 // NewGuard returns a Guard over the principals of t.
@@ -106,7 +114,7 @@ func NewGuard(t *Table, opt Options) *Guard {
 	if opt.TrustedPeer == nil {
 		opt.TrustedPeer = func(net.Addr) bool { return false }
 	}
-	g := &Guard{opt: opt}
+	g := &Guard{opt: opt, failures: newFailureLimiter(opt.FailureLimit)}
 	g.table.Store(t)
 	return g
 }
@@ -142,8 +150,9 @@ func (g *Guard) Unary() grpc.UnaryServerInterceptor {
 		ctx, id := g.requestID(ctx)
 		grpc.SetHeader(ctx, metadata.Pairs(RequestIDHeader, id))
 		var p *Principal
-		defer func() { g.report(ctx, info.FullMethod, id, p, err, start, false) }()
-		p, err = g.admit(ctx, info.FullMethod, id)
+		var throttled bool
+		defer func() { g.report(ctx, info.FullMethod, id, p, err, start, false, throttled) }()
+		p, throttled, err = g.admit(ctx, info.FullMethod, id)
 		if err != nil {
 			return nil, err
 		}
@@ -159,8 +168,9 @@ func (g *Guard) Stream() grpc.StreamServerInterceptor {
 		ctx, id := g.requestID(ss.Context())
 		ss.SetHeader(metadata.Pairs(RequestIDHeader, id))
 		var p *Principal
-		defer func() { g.report(ctx, info.FullMethod, id, p, err, start, true) }()
-		p, err = g.admit(ctx, info.FullMethod, id)
+		var throttled bool
+		defer func() { g.report(ctx, info.FullMethod, id, p, err, start, true, throttled) }()
+		p, throttled, err = g.admit(ctx, info.FullMethod, id)
 		if err != nil {
 			return err
 		}
@@ -176,9 +186,9 @@ type stream struct {
 
 func (s *stream) Context() context.Context { return s.ctx }
 
-func (g *Guard) report(ctx context.Context, method, id string, p *Principal, err error, start time.Time, isStream bool) {
+func (g *Guard) report(ctx context.Context, method, id string, p *Principal, err error, start time.Time, isStream, throttled bool) {
 	if g.opt.Report != nil {
-		g.opt.Report(ctx, Call{Method: method, RequestID: id, Principal: p, Err: err, Duration: time.Since(start), Stream: isStream})
+		g.opt.Report(ctx, Call{Method: method, RequestID: id, Principal: p, Err: err, Duration: time.Since(start), Stream: isStream, Throttled: throttled})
 	}
 }
 
@@ -194,22 +204,60 @@ func (g *Guard) requestID(ctx context.Context) (context.Context, string) {
 	return api.WithRequestID(ctx, id), id
 }
 
-// admit authenticates and authorizes a call, auditing a refusal. A
-// public method is admitted with a nil principal.
-func (g *Guard) admit(ctx context.Context, method, id string) (*Principal, error) {
+// admit authenticates and authorizes a call, auditing a refusal, and
+// reports whether it was throttled (FailureLimit). A public method is
+// admitted with a nil principal.
+//
+// Authentication comes first: a caller with valid credentials is never
+// throttled, whatever others from its address (behind the same NAT, say)
+// do; only a failed authentication takes from its address's bucket.
+func (g *Guard) admit(ctx context.Context, method, id string) (*Principal, bool, error) {
 	if g.opt.Public[method] {
-		return nil, nil
+		return nil, false, nil
 	}
 	p, err := g.authenticate(ctx)
 	if err != nil {
+		if terr := g.throttle(ctx, method, id); terr != nil {
+			return nil, true, terr
+		}
 		g.auditRefusal(ctx, nil, method, id, OutcomeUnauthenticated)
-		return nil, err
+		return nil, false, err
 	}
 	if !Allowed(g.opt.Rules, method, p.Role) {
 		g.auditRefusal(ctx, p, method, id, OutcomeDenied)
-		return p, status.Errorf(codes.PermissionDenied, "role %s may not call %s", p.Role, method)
+		return p, false, status.Errorf(codes.PermissionDenied, "role %s may not call %s", p.Role, method)
 	}
-	return p, nil
+	return p, false, nil
+}
+
+// errThrottled is the answer to a throttled call. It never names the
+// credentials sent.
+var errThrottled = status.Error(codes.ResourceExhausted,
+	"too many calls without valid credentials came from this address; retry later")
+
+// throttle takes a token from the bucket of the address of a call that
+// failed authentication and returns errThrottled when there was none. A
+// throttled call is audited only when no other of its address was in the
+// last second, and logged only when none was in the last minute: a flood
+// grows neither the audit log nor the log without bound.
+func (g *Guard) throttle(ctx context.Context, method, id string) error {
+	if g.failures == nil {
+		return nil
+	}
+	addr := g.clientAddr(ctx)
+	v := g.failures.fail(addr, g.opt.Now())
+	if !v.throttled {
+		return nil
+	}
+	if v.log {
+		g.opt.Logger.Warn("throttling calls without valid credentials from a client address",
+			"client_addr", addr, "shared_bucket", v.shared, "throttled_calls", v.count,
+			"method", method, "request_id", id)
+	}
+	if v.audit {
+		g.auditRefusal(ctx, nil, method, id, OutcomeThrottled)
+	}
+	return errThrottled
 }
 
 // authenticate finds the caller: a bearer token, else a verified client

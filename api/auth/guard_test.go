@@ -57,10 +57,20 @@ type seen struct {
 // source-scope hook is applied with the source "BV01".
 func guardServer(t *testing.T, tab *Table) (*grpc.ClientConn, *memAudit, chan seen, chan Call) {
 	t.Helper()
+	return guardServerWith(t, tab, nil)
+}
+
+// guardServerWith is guardServer with options set by with, if not nil.
+func guardServerWith(t *testing.T, tab *Table, with func(*Options)) (*grpc.ClientConn, *memAudit, chan seen, chan Call) {
+	t.Helper()
 	aud := &memAudit{}
 	seenc := make(chan seen, 100)
 	calls := make(chan Call, 100)
-	g := NewGuard(tab, Options{Auditor: aud, Report: func(_ context.Context, c Call) { calls <- c }})
+	opt := Options{Auditor: aud, Report: func(_ context.Context, c Call) { calls <- c }}
+	if with != nil {
+		with(&opt)
+	}
+	g := NewGuard(tab, opt)
 	srv := grpc.NewServer(grpc.UnaryInterceptor(g.Unary()), grpc.StreamInterceptor(g.Stream()),
 		grpc.UnknownServiceHandler(func(_ any, ss grpc.ServerStream) error {
 			var in emptypb.Empty
