@@ -41,7 +41,7 @@
 // Principal in the context (PrincipalFrom, ActorFrom) and write every
 // refusal to the audit log: who (or nobody), role, the full method name as
 // the action, the request ID and the outcome "unauthenticated" or
-// "denied". Nothing of the request's content is logged or audited here;
+// "denied" (throttled calls are audited in aggregate: below). Nothing of the request's content is logged or audited here;
 // package api audits the reads and writes of patient data themselves with
 // the actor and request ID this package put in the context.
 //

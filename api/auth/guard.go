@@ -373,7 +373,8 @@ func (g *Guard) auditRefusal(ctx context.Context, p *Principal, method, id, outc
 // refusalLog writes the audit entries of refused calls with group
 // commit: a refusal waits until its entry is written, and those that
 // arrive while a write is under way go together in the next one
-// (Auditor.Audit with several entries). Every refusal keeps its entry,
+// (Auditor.Audit with several entries). Every refusal it is given (all
+// but the throttled calls not audited: see throttle) keeps its entry,
 // written before the caller hears the refusal, but a flood of calls
 // without credentials costs a write per batch, not per call: a commit
 // each would spend the store's write capacity (on PostgreSQL, a WAL flush
