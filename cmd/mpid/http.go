@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/textproto"
 	"sync/atomic"
@@ -23,8 +24,9 @@ import (
 // over conn. Of the caller's headers only the authorization (which the
 // gateway always passes on) and X-Request-Id reach gRPC; a client
 // certificate the HTTP listener verified is passed on as
-// auth.ForwardedCertHeader, which the guard believes from the in-process
-// connection only.
+// auth.ForwardedCertHeader and the client's IP address (of the
+// connection, never X-Forwarded-For) as auth.ClientAddrHeader, which the
+// guard believes from the in-process connection only.
 func gateway(ctx context.Context, conn grpc.ClientConnInterface) (*runtime.ServeMux, error) {
 	opts := append(grpcapi.GatewayOptions(),
 		runtime.WithIncomingHeaderMatcher(func(key string) (string, bool) {
@@ -38,10 +40,11 @@ func gateway(ctx context.Context, conn grpc.ClientConnInterface) (*runtime.Serve
 		// sets itself.
 		runtime.WithOutgoingHeaderMatcher(func(string) (string, bool) { return "", false }),
 		runtime.WithMetadata(func(_ context.Context, r *http.Request) metadata.MD {
-			if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.VerifiedChains[0]) == 0 {
-				return nil
+			md := metadata.MD{auth.ClientAddrHeader: []string{remoteIP(r.RemoteAddr)}}
+			if r.TLS != nil && len(r.TLS.VerifiedChains) > 0 && len(r.TLS.VerifiedChains[0]) > 0 {
+				md[auth.ForwardedCertHeader] = auth.CertNames(r.TLS.VerifiedChains[0][0])
 			}
-			return metadata.MD{auth.ForwardedCertHeader: auth.CertNames(r.TLS.VerifiedChains[0][0])}
+			return md
 		}),
 	)
 	mux := runtime.NewServeMux(opts...)
@@ -49,6 +52,14 @@ func gateway(ctx context.Context, conn grpc.ClientConnInterface) (*runtime.Serve
 		return nil, err
 	}
 	return mux, nil
+}
+
+// remoteIP is the IP address of an http.Request.RemoteAddr, without port.
+func remoteIP(addr string) string {
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
+	}
+	return addr
 }
 
 // httpHandler serves the REST API (gw) and, without authentication,
