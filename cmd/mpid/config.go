@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/vnhealth/mpi/api/auth"
 )
 
 // Config is what mpid serves and how: flags, with MPI_* environment
@@ -25,6 +27,11 @@ type Config struct {
 	ClientCA        string
 
 	Tokens string
+	// AuthFailureRate and AuthFailureBurst limit the calls without valid
+	// credentials per client address (auth.FailureLimit); a rate of 0
+	// turns the limit off.
+	AuthFailureRate  float64
+	AuthFailureBurst int
 
 	Model           string
 	MatchThreshold  float64
@@ -65,6 +72,11 @@ const (
 	defaultShutdownTimeout = 30 * time.Second
 	defaultRescaleInterval = 10 * time.Minute
 	defaultPersonCacheMB   = 64
+	// Failed authentications per client address: generous for a hub or
+	// clinician mistyping or rotating a token, or a NAT of many, yet a
+	// flood from one address costs at most 10 refusals a second.
+	defaultAuthFailureRate  = auth.DefaultFailureRate
+	defaultAuthFailureBurst = auth.DefaultFailureBurst
 )
 
 // parseConfig reads the flags; every flag --name falls back to the
@@ -93,7 +105,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	str(&c.Tokens, "tokens", defaultTokens, "tokens file (principals, roles, sources, token hashes); created with an admin token when missing")
 	str(&c.Model, "model", "", "model file (default: the embedded model)")
 	str(&c.LogLevel, "log-level", "info", "log level: debug, info, warn, error")
-	var match, review, maxReq, timeout, peers, cacheMB, dominant, rescale string
+	var match, review, maxReq, timeout, peers, cacheMB, dominant, rescale, failRate, failBurst string
 	str(&peers, "peers", "", "comma-separated peer URLs of every replica sharing the person cache, this one's included (e.g. http://10.0.0.5:7490)")
 	str(&c.Self, "self", "", "this replica's URL among --peers")
 	str(&c.PeerAddr, "peer-addr", "", "listen address for the peers' cache requests (default: --self's host and port)")
@@ -104,6 +116,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	str(&review, "review-threshold", "", "review probability threshold (default: the model's)")
 	str(&dominant, "link-dominant", "false", "link a record that strongly matches several persons to the one it belongs to with at least the match threshold's probability as they compete for it (a possible-duplicate task lists the others); false keeps the contract: it links to none")
 	str(&rescale, "rescale-interval", defaultRescaleInterval.String(), "how often to count the stored records and scale the model's prior to them when they grew by 1 %; 0 scales only at start")
+	str(&failRate, "auth-failure-rate", strconv.Itoa(defaultAuthFailureRate), "calls without valid credentials a client address may make per second in the long run; beyond, they are refused with RESOURCE_EXHAUSTED (HTTP 429) and audited once a second; 0 turns the limit off")
+	str(&failBurst, "auth-failure-burst", strconv.Itoa(defaultAuthFailureBurst), "calls without valid credentials a client address may make at once before --auth-failure-rate applies")
 	str(&maxReq, "max-request-bytes", strconv.Itoa(defaultMaxRequestBytes), "largest request accepted, gRPC message or HTTP body")
 	str(&timeout, "shutdown-timeout", defaultShutdownTimeout.String(), "how long a shutdown waits for in-flight requests")
 	if err := fs.Parse(args); err != nil {
@@ -133,6 +147,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	}
 	if c.RescaleInterval, err = time.ParseDuration(rescale); err != nil || c.RescaleInterval < 0 {
 		return c, fmt.Errorf("%w: --rescale-interval: want a duration such as 1m, or 0", errUsage)
+	}
+	if c.AuthFailureRate, err = strconv.ParseFloat(failRate, 64); err != nil || !(c.AuthFailureRate >= 0 && c.AuthFailureRate <= 1e9) {
+		return c, fmt.Errorf("%w: --auth-failure-rate: want a number of calls per second such as 10, or 0 for no limit", errUsage)
+	}
+	if c.AuthFailureBurst, err = strconv.Atoi(failBurst); err != nil || c.AuthFailureBurst < 1 {
+		return c, fmt.Errorf("%w: --auth-failure-burst: want an integer of at least 1", errUsage)
 	}
 	if c.PersonCacheMB, err = strconv.Atoi(cacheMB); err != nil {
 		return c, fmt.Errorf("%w: --person-cache-mb: want an integer", errUsage)

@@ -14,7 +14,7 @@ func TestParseConfig(t *testing.T) {
 	t.Parallel()
 	def := Config{DB: defaultDB, GRPCAddr: defaultGRPCAddr, HTTPAddr: defaultHTTPAddr, Tokens: defaultTokens,
 		MaxRequestBytes: defaultMaxRequestBytes, ShutdownTimeout: defaultShutdownTimeout, LogLevel: "info", PersonCacheMB: defaultPersonCacheMB,
-		RescaleInterval: defaultRescaleInterval}
+		RescaleInterval: defaultRescaleInterval, AuthFailureRate: defaultAuthFailureRate, AuthFailureBurst: defaultAuthFailureBurst}
 	with := func(f func(*Config)) Config { c := def; f(&c); return c }
 	for _, tc := range []struct {
 		name string
@@ -37,6 +37,13 @@ func TestParseConfig(t *testing.T) {
 		{name: "tiny limit", args: []string{"--max-request-bytes", "10"}, err: "--max-request-bytes"},
 		{name: "rescale only at start", args: []string{"--rescale-interval", "0"}, want: with(func(c *Config) { c.RescaleInterval = 0 })},
 		{name: "negative rescale interval", args: []string{"--rescale-interval", "-1m"}, err: "--rescale-interval"},
+		{name: "failure limit from the environment", env: map[string]string{"MPI_AUTH_FAILURE_RATE": "0.5", "MPI_AUTH_FAILURE_BURST": "5"},
+			want: with(func(c *Config) { c.AuthFailureRate, c.AuthFailureBurst = 0.5, 5 })},
+		{name: "failure limit off", args: []string{"--auth-failure-rate", "0"}, env: map[string]string{"MPI_AUTH_FAILURE_RATE": "3"},
+			want: with(func(c *Config) { c.AuthFailureRate = 0 })},
+		{name: "negative failure rate", args: []string{"--auth-failure-rate", "-1"}, err: "--auth-failure-rate"},
+		{name: "failure rate not a number", env: map[string]string{"MPI_AUTH_FAILURE_RATE": "NaN"}, err: "--auth-failure-rate"},
+		{name: "no failure burst", args: []string{"--auth-failure-burst", "0"}, err: "--auth-failure-burst"},
 		{name: "stray argument", args: []string{"serve"}, err: "unexpected argument"},
 	} {
 		got, err := parseConfig(tc.args, func(k string) string { return tc.env[k] }, io.Discard)

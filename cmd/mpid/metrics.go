@@ -27,6 +27,7 @@ type metrics struct {
 	httpRequests *prometheus.CounterVec
 	decisions    *prometheus.CounterVec
 	storeLatency *prometheus.HistogramVec
+	throttled    *prometheus.CounterVec
 	known        map[string]bool
 }
 
@@ -51,6 +52,9 @@ func newMetrics() *metrics {
 		storeLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "mpi_store_operation_duration_seconds", Help: "Store latency by operation (update, view, audit, audit_log), retries included.", Buckets: latencyBuckets,
 		}, []string{"op"}),
+		throttled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mpi_auth_throttled_total", Help: "Calls refused because their client address made too many calls without valid credentials (--auth-failure-rate), by method.",
+		}, []string{"method"}),
 		known: map[string]bool{},
 	}
 	for meth := range auth.Authorization() {
@@ -59,7 +63,7 @@ func newMetrics() *metrics {
 	for meth := range auth.Public() {
 		m.known[meth] = true
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.httpRequests, m.decisions, m.storeLatency,
+	m.reg.MustRegister(m.requests, m.latency, m.httpRequests, m.decisions, m.storeLatency, m.throttled,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -73,6 +77,9 @@ func (m *metrics) observe(c auth.Call) {
 	code := status.Code(c.Err).String()
 	m.requests.WithLabelValues(meth, code).Inc()
 	m.latency.WithLabelValues(meth, code).Observe(c.Duration.Seconds())
+	if c.Throttled {
+		m.throttled.WithLabelValues(meth).Inc()
+	}
 }
 
 // decision counts one resolve or retract outcome.

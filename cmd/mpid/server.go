@@ -101,6 +101,11 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 		Logger:      log,
 		TrustedPeer: isInproc,
 		Refresh:     tokens.refresh,
+		FailureLimit: auth.FailureLimit{
+			Off:   cfg.AuthFailureRate == 0,
+			Rate:  cfg.AuthFailureRate,
+			Burst: cfg.AuthFailureBurst,
+		},
 		Report: func(ctx context.Context, c auth.Call) {
 			m.observe(c)
 			logCall(ctx, log, c)
@@ -230,7 +235,7 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 
 // logCall writes the one log line of a gRPC call (REST calls included):
 // method, code, duration, request ID and caller — never the request's
-// content.
+// content. Throttled calls are logged at debug level only.
 func logCall(ctx context.Context, log *slog.Logger, c auth.Call) {
 	code := status.Code(c.Err)
 	level := slog.LevelInfo
@@ -242,6 +247,11 @@ func logCall(ctx context.Context, log *slog.Logger, c auth.Call) {
 		level = slog.LevelError
 	case codes.Unauthenticated, codes.PermissionDenied:
 		level = slog.LevelWarn
+	}
+	if c.Throttled {
+		// A line per call of a flood says nothing the guard's line per
+		// address and minute does not; mpi_auth_throttled_total counts them.
+		level = slog.LevelDebug
 	}
 	attrs := []slog.Attr{
 		slog.String("method", c.Method),
