@@ -26,7 +26,8 @@ cleanup() {
 trap cleanup EXIT
 pg_copy "$db"
 copy=$(pg_url "$db")
-mpid_start "$work/addrs" "$work/mpid.err" --database-url "$copy" --tokens "$work/tokens.json" --log-level error
+mpid_start "$work/addrs" "$work/mpid.err" --database-url "$copy" --tokens "$work/tokens.json" --log-level error \
+	--auth-failure-rate 0 # measure the audited refusals, not the limit that spares most of them
 pid=$mpid_pid
 grpc=$(addr grpc "$work/addrs")
 token=$(admin_token "$work/mpid.err")
