@@ -125,8 +125,11 @@ type AuditEntry struct {
 	// What, e.g. "resolve", "search", "person", "merge".
 	Action    string `protobuf:"bytes,5,opt,name=action,proto3" json:"action,omitempty"`
 	RequestId string `protobuf:"bytes,6,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
-	// "ok", "denied", or an error class (invalid_argument, not_found,
-	// failed_precondition, conflict, canceled, error).
+	// "ok", "denied" (role not allowed), "unauthenticated", "throttled"
+	// (refused calls without valid credentials from an address over its
+	// limit: at most one entry per address and second stands for them), or
+	// an error class (invalid_argument, not_found, failed_precondition,
+	// conflict, canceled, error).
 	Outcome string `protobuf:"bytes,7,opt,name=outcome,proto3" json:"outcome,omitempty"`
 	// The persons and records disclosed or changed.
 	Eids          []string     `protobuf:"bytes,8,rep,name=eids,proto3" json:"eids,omitempty"`
