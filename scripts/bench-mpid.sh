@@ -14,6 +14,9 @@
 # of STORE itself is left as it was). Each
 # configuration runs RUNS times (default 3); the output is one JSON report
 # per run, prefixed by the configuration, then the idle memory of mpid.
+# WORKERS (default "1 4 16") sets the concurrent callers of each
+# configuration, TRANSPORTS (default "grpc rest") the transports;
+# READS=0 skips the searches and reads.
 # Needs mpid and mpictl on PATH (go install ./cmd/...), and psql for
 # PostgreSQL.
 set -euo pipefail
@@ -21,6 +24,8 @@ shopt -s inherit_errexit
 source "$(dirname "$0")/lib.sh"
 
 store=$1 records=$2 skip=$3 runs=${4:-3}
+workers=${WORKERS:-1 4 16}
+transports=${TRANSPORTS:-grpc rest}
 [[ -f $records ]] || { echo "bench-mpid: no records file $records" >&2; exit 2; }
 pg=false
 [[ $store == postgres://* || $store == postgresql://* ]] && pg=true
@@ -75,8 +80,8 @@ target() { # transport → bench flags
 	if [[ $1 == grpc ]]; then echo "--grpc $grpc --metrics http://$http"; else echo "--rest http://$http"; fi
 }
 
-for transport in grpc rest; do
-	for w in 1 4 16; do
+for transport in $transports; do
+	for w in $workers; do
 		for run in $(seq "$runs"); do
 			copy "$run"
 			start "$db"
@@ -86,13 +91,14 @@ for transport in grpc rest; do
 		done
 	done
 done
+[[ ${READS:-1} == 0 ]] && exit 0
 copy reads
 start "$db"
 # RssFile is the part of the store file bolt has mapped and read (the
 # kernel's page cache, shared and reclaimable); RssAnon is mpid's own.
 echo "idle: mpid before any call:" $(grep -E '^(VmRSS|RssAnon|RssFile)' "/proc/$pid/status")
-for transport in grpc rest; do
-	for w in 1 4 16; do
+for transport in $transports; do
+	for w in $workers; do
 		for run in $(seq "$runs"); do
 			echo -n "search $transport W=$w run $run: "
 			MPI_TOKEN=$token mpictl bench $(target "$transport") --op search --in "$records" --skip "$skip" --limit 3000 --workers "$w" --json
