@@ -86,6 +86,15 @@
 // events and audit entries are appended. Not done: bbolt's NoFreelistSync,
 // which saves the freelist page or two per commit but makes every Open
 // scan the whole file (0.5 s warm and 11 s cold for a 400 MB file).
+// Tried and left: pages of 8 or 16 KiB instead of 4 (bbolt's PageSize, for
+// a new file). A resolve alone writes 22 pages of 4 KiB, 19.6 of 8 and 17.5
+// of 16 (strace -c, 1,000 resolves one at a time on 994,501 records: the
+// B+trees are a level shallower, but each page written is larger), and
+// alternating runs of mpictl load on the three files, 3,000 resolves each,
+// disagreed from one set to the next: with 16 workers 8 KiB won by 6 % in
+// one set of 4 and was level in another of 5, 16 KiB won by 25 % and lost
+// by 13 %; with 4 workers 8 KiB won by 13 % in one set of 5 and lost by
+// 14 % in another of 6. No gain this VM can tell from its own swings.
 //
 // BenchmarkResolve (candidates by 8 keys, about 400 found, a record, a
 // link, an event; 20,000 records) went from 2.8 to 1.2 ms for one writer
