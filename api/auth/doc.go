@@ -55,7 +55,8 @@
 // (HTTP 429 through the gateway). The address is the network peer's IP;
 // for REST calls, which reach the interceptors through the in-process
 // gateway, the HTTP client's IP the gateway forwards as ClientAddrHeader —
-// believed, like ForwardedCertHeader, only from Options.TrustedPeer.
+// believed, like ForwardedCertHeader, only from Options.TrustedPeer. An
+// IPv6 client is limited by its /64, which its holder may use all of.
 //
 // Throttled calls are audited in aggregate, not one entry each: of an
 // address's throttled calls at most one a second is written (outcome

@@ -33,7 +33,8 @@ const (
 // address, with a token bucket each: an address may fail Burst times at
 // once and Rate times a second in the long run; beyond, its calls are
 // refused with ResourceExhausted. Calls that authenticate never take from
-// the bucket. The zero value is the defaults.
+// the bucket. An IPv6 address counts as its /64. The zero value is the
+// defaults.
 type FailureLimit struct {
 	// Off turns the limit off.
 	Off bool
@@ -173,7 +174,8 @@ func (l *failureLimiter) size() int {
 
 // clientAddr is the address a call is limited by: the IP address of a
 // network peer, without port; for the in-process gateway (TrustedPeer),
-// the HTTP client's address it forwarded as ClientAddrHeader.
+// the HTTP client's address it forwarded as ClientAddrHeader. An IPv6
+// address stands for its /64 (limitKey).
 func (g *Guard) clientAddr(ctx context.Context) string {
 	pr, ok := peer.FromContext(ctx)
 	if !ok || pr.Addr == nil {
@@ -183,7 +185,7 @@ func (g *Guard) clientAddr(ctx context.Context) string {
 		md, _ := metadata.FromIncomingContext(ctx)
 		if v := md.Get(ClientAddrHeader); len(v) == 1 {
 			if a, err := netip.ParseAddr(v[0]); err == nil {
-				return a.Unmap().String()
+				return limitKey(a)
 			}
 		}
 		return pr.Addr.String() // the gateway's calls without an address share one bucket
@@ -191,13 +193,33 @@ func (g *Guard) clientAddr(ctx context.Context) string {
 	return hostOf(pr.Addr)
 }
 
-// hostOf is the IP address of a network address, without port.
+// hostOf is the limit key of a network address: limitKey of its IP, or
+// the address without port when it has no IP.
 func hostOf(a net.Addr) string {
 	if t, ok := a.(*net.TCPAddr); ok {
-		return t.AddrPort().Addr().Unmap().String()
+		return limitKey(t.AddrPort().Addr())
 	}
 	if h, _, err := net.SplitHostPort(a.String()); err == nil {
+		if ip, err := netip.ParseAddr(h); err == nil {
+			return limitKey(ip)
+		}
 		return h
 	}
 	return a.String()
+}
+
+// ipv6LimitBits is the prefix an IPv6 client is limited by: a /64 is the
+// smallest a site or subscriber is given, and its holder can use any of
+// its 2^64 addresses, each of which would otherwise get a bucket (and a
+// burst) of its own.
+const ipv6LimitBits = 64
+
+// limitKey is the bucket key of a client IP: an IPv4 address (mapped or
+// not) itself, an IPv6 address its /64, zone dropped.
+func limitKey(a netip.Addr) string {
+	a = a.Unmap().WithZone("")
+	if a.Is4() || !a.IsValid() {
+		return a.String()
+	}
+	return netip.PrefixFrom(a, ipv6LimitBits).Masked().String()
 }

@@ -226,8 +226,8 @@ func TestThrottledAuditedInAggregate(t *testing.T) {
 	}
 	wantLines := []line{
 		{a, 1, "a-t0"},
-		{b, 1, "b-t0"},
-		{a, 152, "a-w0"}, // a minute later: the 151 since a-t0 and this one
+		{"2001:db8::/64", 1, "b-t0"}, // an IPv6 client by its /64
+		{a, 152, "a-w0"},             // a minute later: the 151 since a-t0 and this one
 	}
 	if diff := cmp.Diff(wantLines, lines); diff != "" {
 		t.Errorf("log lines (-want +got):\n%s", diff)
@@ -351,11 +351,42 @@ func TestHostOf(t *testing.T) {
 	}{
 		{&net.TCPAddr{IP: net.ParseIP("192.0.2.1"), Port: 5}, "192.0.2.1"},
 		{&net.TCPAddr{IP: net.ParseIP("::ffff:192.0.2.1"), Port: 5}, "192.0.2.1"},
-		{&net.TCPAddr{IP: net.ParseIP("2001:db8::1"), Port: 5}, "2001:db8::1"},
+		{&net.TCPAddr{IP: net.ParseIP("2001:db8::1"), Port: 5}, "2001:db8::/64"},
+		{&net.TCPAddr{IP: net.ParseIP("2001:db8:0:7:a:b:c:d"), Port: 5}, "2001:db8:0:7::/64"},
+		{&net.TCPAddr{IP: net.ParseIP("fe80::1"), Port: 5, Zone: "eth0"}, "fe80::/64"},
 		{&net.UnixAddr{Name: "/run/mpid.sock", Net: "unix"}, "/run/mpid.sock"},
 	} {
 		if got := hostOf(tc.addr); got != tc.want {
 			t.Errorf("hostOf(%v) = %q, want %q", tc.addr, got, tc.want)
+		}
+	}
+}
+
+// TestFailureLimitIPv6Prefix: an IPv6 client is limited by its /64, over
+// the network and as the gateway forwards it, so that the holder of a
+// prefix cannot take a fresh burst from each of its 2^64 addresses.
+func TestFailureLimitIPv6Prefix(t *testing.T) {
+	t.Parallel()
+	fx := newLimitFixture(t, FailureLimit{Rate: 0.001, Burst: 2})
+	for i, want := range []codes.Code{codes.Unauthenticated, codes.Unauthenticated, codes.ResourceExhausted, codes.ResourceExhausted} {
+		ip := fmt.Sprintf("2001:db8:0:1::%x", i+1) // one /64, a new address each time
+		if _, _, err := fx.call(t, ip, "Bearer nope", fmt.Sprint("p-", i)); status.Code(err) != want {
+			t.Errorf("failure %d from %s: %v, want %v", i+1, ip, err, want)
+		}
+	}
+	if _, _, err := fx.call(t, "2001:db8:0:2::1", "Bearer nope", "q-0"); status.Code(err) != codes.Unauthenticated {
+		t.Errorf("another /64: %v, want Unauthenticated", err)
+	}
+
+	// Through the gateway: the forwarded address is keyed alike.
+	fx = newLimitFixture(t, FailureLimit{Rate: 0.001, Burst: 2})
+	fx.g.opt.TrustedPeer = func(net.Addr) bool { return true }
+	for i, want := range []codes.Code{codes.Unauthenticated, codes.Unauthenticated, codes.ResourceExhausted} {
+		ctx := peer.NewContext(t.Context(), &peer.Peer{Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1}})
+		ctx = metadata.NewIncomingContext(ctx, metadata.Pairs("authorization", "Bearer nope",
+			ClientAddrHeader, fmt.Sprintf("2001:db8:0:3:%x::9", i+1)))
+		if _, _, err := fx.g.admit(ctx, admin+"QueryAudit", fmt.Sprint("g-", i)); status.Code(err) != want {
+			t.Errorf("forwarded failure %d: %v, want %v", i+1, err, want)
 		}
 	}
 }
