@@ -175,7 +175,7 @@ func serve(ctx context.Context, cfg Config, stderr io.Writer) error {
 	}()
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	go tokens.watch(watchCtx, guard, 2*time.Second)
+	go tokens.watch(watchCtx, guard, tokensReread)
 	if cfg.RescaleInterval > 0 {
 		go prior.watch(watchCtx, cfg.RescaleInterval)
 	}

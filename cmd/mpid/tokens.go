@@ -105,11 +105,36 @@ func runToken(args []string, getenv func(string) string, stdout, stderr io.Write
 type tokensFile struct {
 	path string
 	log  *slog.Logger
-	mu   sync.Mutex
-	sum  [sha256.Size]byte
+	// every is how often at least refresh reads the file whole; between,
+	// it reads it only when its size or modification time changed, so
+	// that a flood of calls with unknown tokens costs a stat each, not a
+	// read and a hash.
+	every time.Duration
+	now   func() time.Time
+	mu    sync.Mutex
+	sum   [sha256.Size]byte
+	stamp fileStamp
+	read  time.Time // the last whole read
+	reads int       // whole reads, for tests
 }
 
+// fileStamp is what a stat tells of a file's content without reading it.
+type fileStamp struct {
+	size int64
+	mod  time.Time
+}
+
+func stampOf(fi fs.FileInfo) fileStamp { return fileStamp{fi.Size(), fi.ModTime()} }
+
+// tokensReread is how often at least the tokens file is read whole; mpid
+// also watches it at this interval.
+const tokensReread = 2 * time.Second
+
 func newTokensFile(path string, log *slog.Logger) (*tokensFile, *auth.Table, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, err
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
@@ -122,19 +147,33 @@ func newTokensFile(path string, log *slog.Logger) (*tokensFile, *auth.Table, err
 	if err != nil {
 		return nil, nil, err
 	}
-	return &tokensFile{path: path, log: log, sum: sha256.Sum256(b)}, tab, nil
+	tf := &tokensFile{path: path, log: log, every: tokensReread, now: time.Now, sum: sha256.Sum256(b), stamp: stampOf(fi)}
+	tf.read = tf.now()
+	return tf, tab, nil
 }
 
 // refresh returns the principals anew when the file changed since it was
 // last read, else nil. A file that no longer parses is logged and the
-// principals in force are kept.
+// principals in force are kept. The file is read when its size or
+// modification time changed, or when it was last read tf.every ago or
+// more (a rewrite that kept both is found then).
 func (tf *tokensFile) refresh() *auth.Table {
 	tf.mu.Lock()
 	defer tf.mu.Unlock()
+	fi, err := os.Stat(tf.path)
+	if err != nil {
+		return nil
+	}
+	stamp, now := stampOf(fi), tf.now()
+	if stamp == tf.stamp && now.Sub(tf.read) < tf.every {
+		return nil
+	}
 	b, err := os.ReadFile(tf.path)
 	if err != nil {
 		return nil
 	}
+	tf.stamp, tf.read = stamp, now
+	tf.reads++
 	sum := sha256.Sum256(b)
 	if sum == tf.sum {
 		return nil
