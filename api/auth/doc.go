@@ -41,9 +41,10 @@
 // Principal in the context (PrincipalFrom, ActorFrom) and write every
 // refusal to the audit log: who (or nobody), role, the full method name as
 // the action, the request ID and the outcome "unauthenticated" or
-// "denied" (throttled calls are audited in aggregate: below). Nothing of the request's content is logged or audited here;
-// package api audits the reads and writes of patient data themselves with
-// the actor and request ID this package put in the context.
+// "denied" (throttled calls are audited in aggregate: below). Nothing of
+// the request's content is logged or audited here; package api audits
+// the reads and writes of patient data themselves with the actor and
+// request ID this package put in the context.
 //
 // # Calls without valid credentials
 //
@@ -52,7 +53,9 @@
 // from only after authentication failed, so a caller with valid
 // credentials is never refused for what others at its address (behind
 // the same NAT) do. Beyond the limit a call is answered ResourceExhausted
-// (HTTP 429 through the gateway). The address is the network peer's IP;
+// (HTTP 429 through the gateway), its response metadata RetryAfterHeader
+// giving the whole seconds until its address's bucket holds a token
+// again (Retry-After through the gateway). The address is the network peer's IP;
 // for REST calls, which reach the interceptors through the in-process
 // gateway, the HTTP client's IP the gateway forwards as ClientAddrHeader —
 // believed, like ForwardedCertHeader, only from Options.TrustedPeer. An

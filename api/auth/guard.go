@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -257,8 +259,16 @@ func (g *Guard) throttle(ctx context.Context, method, id string) error {
 	if v.audit {
 		g.auditRefusal(ctx, nil, method, id, OutcomeThrottled)
 	}
+	// Whole seconds, at least one, as HTTP's Retry-After has them (the
+	// REST gateway passes this header on under that name).
+	secs := max(1, int64(math.Ceil(v.retry.Seconds())))
+	_ = grpc.SetHeader(ctx, metadata.Pairs(RetryAfterHeader, strconv.FormatInt(secs, 10)))
 	return errThrottled
 }
+
+// RetryAfterHeader is the response metadata key of a throttled call: the
+// seconds until its address may fail authentication again.
+const RetryAfterHeader = "retry-after"
 
 // authenticate finds the caller: a bearer token, else a verified client
 // certificate, else (from the in-process gateway only) the certificate

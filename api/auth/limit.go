@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"math"
 	"net"
 	"net/netip"
 	"sync"
@@ -107,6 +108,8 @@ type verdict struct {
 	count int
 	// shared: the address is one beyond MaxAddrs, in the shared bucket.
 	shared bool
+	// retry is how long until the bucket holds a token again.
+	retry time.Duration
 }
 
 // fail takes a token from addr's bucket for a failed authentication at
@@ -133,6 +136,7 @@ func (l *failureLimiter) fail(addr string, now time.Time) verdict {
 		return verdict{}
 	}
 	v := verdict{throttled: true, shared: shared}
+	v.retry = time.Duration(math.Ceil((1 - b.tokens) / l.rate * float64(time.Second)))
 	b.throttled++
 	if b.audited.IsZero() || !now.Before(b.audited.Add(auditEvery)) {
 		b.audited, v.audit = now, true

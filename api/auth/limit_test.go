@@ -261,13 +261,14 @@ func TestFailureLimitBounded(t *testing.T) {
 		}
 	}
 	// d and e share the overflow bucket of 2.
-	for i, want := range []verdict{{}, {}, {throttled: true, audit: true, log: true, count: 1, shared: true}} {
+	// (At 1 token a second an empty bucket holds one again in a second.)
+	for i, want := range []verdict{{}, {}, {throttled: true, audit: true, log: true, count: 1, shared: true, retry: time.Second}} {
 		if v := l.fail("d", now); v != want {
 			t.Errorf("d, failure %d: %+v, want %+v", i+1, v, want)
 		}
 	}
-	if v := l.fail("e", now); !v.throttled || !v.shared {
-		t.Errorf("e, beyond the bound, after d emptied the shared bucket: %+v, want throttled", v)
+	if v := l.fail("e", now.Add(time.Second/4)); !v.throttled || !v.shared || v.retry != 3*time.Second/4 {
+		t.Errorf("e, beyond the bound, a quarter second after d emptied the shared bucket: %+v, want throttled, retry in 0.75 s", v)
 	}
 	if n := l.size(); n != 3 {
 		t.Errorf("%d addresses tracked, want the bound 3", n)

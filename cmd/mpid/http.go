@@ -35,10 +35,15 @@ func gateway(ctx context.Context, conn grpc.ClientConnInterface) (*runtime.Serve
 			}
 			return "", false
 		}),
-		// No gRPC response metadata becomes an HTTP header: the only one
-		// the server sends is the request ID, which the HTTP middleware
-		// sets itself.
-		runtime.WithOutgoingHeaderMatcher(func(string) (string, bool) { return "", false }),
+		// Of the gRPC response metadata only a throttled call's
+		// auth.RetryAfterHeader becomes an HTTP header, Retry-After; the
+		// request ID the HTTP middleware sets itself.
+		runtime.WithOutgoingHeaderMatcher(func(key string) (string, bool) {
+			if key == auth.RetryAfterHeader {
+				return "Retry-After", true
+			}
+			return "", false
+		}),
 		runtime.WithMetadata(func(_ context.Context, r *http.Request) metadata.MD {
 			md := metadata.MD{auth.ClientAddrHeader: []string{remoteIP(r.RemoteAddr)}}
 			if r.TLS != nil && len(r.TLS.VerifiedChains) > 0 && len(r.TLS.VerifiedChains[0]) > 0 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
@@ -38,12 +39,16 @@ func TestAuthFailureLimit(t *testing.T) {
 		t.Helper()
 		sent[id] = true
 		ctx := metadata.AppendToOutgoingContext(bearer(t.Context(), badToken), append([]string{"x-request-id", id}, kv...)...)
-		_, err := admin.GetStats(ctx, &mpiv1.GetStatsRequest{})
+		var hdr metadata.MD
+		_, err := admin.GetStats(ctx, &mpiv1.GetStatsRequest{}, grpc.Header(&hdr))
 		switch code := status.Code(err); code {
 		case codes.Unauthenticated:
 			unauth++
 		case codes.ResourceExhausted:
 			throttled++
+			if ra, err := strconv.Atoi(strings.Join(hdr.Get(auth.RetryAfterHeader), ",")); err != nil || ra < 900 || ra > 1000 {
+				t.Errorf("throttled call %s: %s %q, want about 1000 seconds", id, auth.RetryAfterHeader, hdr.Get(auth.RetryAfterHeader))
+			}
 			msg := status.Convert(err).Message()
 			if !strings.Contains(msg, "too many calls without valid credentials") || !strings.Contains(msg, "retry later") || strings.Contains(msg, badToken[:8]) {
 				t.Errorf("throttled call %s: message %q", id, msg)
@@ -88,10 +93,17 @@ func TestAuthFailureLimit(t *testing.T) {
 	} {
 		id := fmt.Sprintf("rest-%d", i)
 		sent[id] = true
-		code, body, _ := d.httpDo(nil, "GET", "/v1/stats", badToken, "", append([]string{"X-Request-Id", id}, hdr...)...)
+		code, body, h := d.httpDo(nil, "GET", "/v1/stats", badToken, "", append([]string{"X-Request-Id", id}, hdr...)...)
 		if code != 429 || !strings.Contains(body, "too many calls without valid credentials") || strings.Contains(body, badToken[:8]) {
 			t.Errorf("REST with a bad token from the throttled address (headers %q): %d %s, want 429 saying why", hdr, code, body)
 			continue
+		}
+		// At 0.001 tokens a second the bucket refills in about 1,000 s.
+		if ra, err := strconv.Atoi(h.Get("Retry-After")); err != nil || ra < 900 || ra > 1000 {
+			t.Errorf("REST 429 (headers %q): Retry-After %q, want about 1000 seconds", hdr, h.Get("Retry-After"))
+		}
+		if len(h.Values("Grpc-Metadata-Retry-After")) > 0 {
+			t.Errorf("REST 429 also carries the gRPC metadata as a header: %q", h)
 		}
 		throttled++
 	}
