@@ -1,6 +1,12 @@
 package api
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+
+	"github.com/vnhealth/mpi/matching"
+	"github.com/vnhealth/mpi/store"
+)
 
 // TestSelectiveBlocksFirst: a record whose selective blocks hold its
 // person (here its phone) links to it without reading its large block (40
@@ -29,6 +35,65 @@ func TestSelectiveBlocksFirst(t *testing.T) {
 		}
 		if res.Candidates < len(block) {
 			t.Errorf("a new man: %d candidates, want the %d of the large block scored", res.Candidates, len(block))
+		}
+	}}})
+}
+
+// TestPersonalIDBlocksFirst: a record that matches the person whose
+// citizen ID it carries links to it from that ID's block alone — its phone,
+// name and birth-date blocks unread, counted in Capped — and a record whose
+// citizen ID no stored record has still finds its person through the other
+// blocks. A search reads past the ID's block: its user may mean others.
+func TestPersonalIDBlocksFirst(t *testing.T) {
+	runWorkflowTests(t, []workflowTest{{"id first", func(t *testing.T, open opener) {
+		s := newService(t, open, Options{})
+		block := blockOf(40, 0)
+		for i := range block {
+			block[i].CitizenID = fmt.Sprintf("0790900%05d", i)
+		}
+		first := resolveAll(t, s, block, 40)
+
+		again := withKey(block[5], "TYT79009", "5")
+		res := resolve(t, s, again)
+		if res.Decision != DecisionLinked || res.EID != first[5].EID {
+			t.Errorf("a second record of man 5: %s to %s, want linked to %s", res.Decision, res.EID, first[5].EID)
+		}
+		in, err := s.prepare(again, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Candidates != 1 || res.Capped != len(in.keys)-len(in.idKeys) {
+			t.Errorf("a second record of man 5: %d candidates, %d keys capped; want man 5's record alone, the %d keys other than its citizen ID's unread",
+				res.Candidates, res.Capped, len(in.keys)-len(in.idKeys))
+		}
+
+		// (A citizen ID other than man 7's own would keep him from an
+		// automatic link whatever was read: an insurance number no stored
+		// record has.)
+		other := withKey(block[7], "TYT79009", "7")
+		other.CitizenID, other.InsuranceNo = "", "DN4797912345678"
+		res = resolve(t, s, other)
+		if res.Decision != DecisionLinked || res.EID != first[7].EID {
+			t.Errorf("man 7 with an insurance number no record has: %s to %s, want linked to %s through his other blocks", res.Decision, res.EID, first[7].EID)
+		}
+
+		q := block[5]
+		q.Source, q.LocalID = "query", "query" // as Search prepares a query
+		in, err = s.prepare(q, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cset store.CandidateSet
+		if err := s.store.View(t.Context(), func(tx store.Tx) error {
+			cset, err = s.candidates(t.Context(), tx, in, nil, func(r *store.Record) matching.Score {
+				return in.model.Score(in.norm, s.normalized(r))
+			}, false)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if cset.Capped >= len(in.keys)-len(in.idKeys) {
+			t.Errorf("a search: %d of its %d keys capped, want its phone's, name's and birth date's blocks read too", cset.Capped, len(in.keys))
 		}
 	}}})
 }

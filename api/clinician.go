@@ -175,7 +175,7 @@ func (s *Service) searchTx(ctx context.Context, tx store.Tx, in *input, limit in
 	// certain match the larger blocks are not read (Service.candidates).
 	cset, err := s.candidates(ctx, tx, in, nil, func(r *store.Record) matching.Score {
 		return in.model.Score(in.norm, s.normalized(r))
-	})
+	}, false)
 	if err != nil {
 		return nil, err
 	}

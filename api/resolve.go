@@ -87,6 +87,9 @@ type input struct {
 	hash string
 	norm *matching.Record
 	keys []uint64
+	// idKeys are those of keys by a personal identifier (citizen ID,
+	// insurance number): candidates reads their blocks first.
+	idKeys []uint64
 	// model is the model the operation scores with, taken once when it
 	// starts (Service.SetModel may swap the Service's meanwhile).
 	model *matching.Model
@@ -123,12 +126,13 @@ func (s *Service) prepare(raw matching.Raw, prefix string) (*input, error) {
 	}
 	m := matching.Normalize(&raw)
 	return &input{
-		raw:   raw,
-		key:   store.RecordKey{Source: raw.Source, LocalID: raw.LocalID},
-		hash:  ContentHash(raw),
-		norm:  &m,
-		keys:  blocking.KeyHashes(nil, &m),
-		model: s.model.Load(),
+		raw:    raw,
+		key:    store.RecordKey{Source: raw.Source, LocalID: raw.LocalID},
+		hash:   ContentHash(raw),
+		norm:   &m,
+		keys:   blocking.KeyHashes(nil, &m),
+		idKeys: blocking.PersonalIDKeyHashes(nil, &m),
+		model:  s.model.Load(),
 	}, nil
 }
 
@@ -311,7 +315,7 @@ func (s *Service) prescore(ctx context.Context, tx store.Tx, in *input, current 
 		}
 		return sc
 	}
-	cset, err := s.candidates(ctx, tx, in, nil, score)
+	cset, err := s.candidates(ctx, tx, in, nil, score, true)
 	if err != nil {
 		return err
 	}

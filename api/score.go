@@ -104,7 +104,7 @@ func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, curr
 		}
 		return sc
 	}
-	cset, err := s.candidates(ctx, tx, in, cannot, score)
+	cset, err := s.candidates(ctx, tx, in, cannot, score, true)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +175,7 @@ func (s *Service) scorePersons(ctx context.Context, tx store.Tx, in *input, curr
 // records) are not read.
 const selectiveBlock = 32
 
-// candidates returns the record's candidate records in two steps, the
+// candidates returns the record's candidate records in steps, the most
 // selective blocks first. A block keyed by a birth year, a given name or
 // a province holds a fixed share of the population, so it grows with the
 // store: on 1 M generated records (mpictl gen --persons 400000 --seed 3)
@@ -192,19 +192,46 @@ const selectiveBlock = 32
 // the record belongs to was among the candidates as often as before
 // (2,704 of the 2,708 whose person is stored). The bulk dedupe splits
 // such blocks by a further component instead (blocking/split.go).
-func (s *Service) candidates(ctx context.Context, tx store.Tx, in *input, cannot map[store.EID]bool, score func(*store.Record) matching.Score) (store.CandidateSet, error) {
+//
+// With idFirst (resolves; not searches, whose user wants the persons a
+// query may also mean), the blocks of the record's personal identifiers —
+// citizen ID and social insurance number (in.idKeys) — come before even
+// those: a record that matches a person sharing its identifier links to
+// it without its name and birth-date blocks being read (counted in
+// Capped). What that gives up is the same as above: another person those
+// blocks would have found matching too, which would have made the record
+// a possible duplicate of both and linked it to neither — here it links to
+// the person whose identifier it carries. Measured, online import of
+// mpictl gen --persons 50000 --seed 7 (124,460 records): precision 0.99944
+// → 0.99941 (70 → 74 wrong pairs, the same 24 wrongly merged persons),
+// recall 0.96257 → 0.96657; on the 1 M records candidates per resolve
+// 40.4 → 19.7.
+func (s *Service) candidates(ctx context.Context, tx store.Tx, in *input, cannot map[store.EID]bool, score func(*store.Record) matching.Score, idFirst bool) (store.CandidateSet, error) {
 	if s.perKey > 0 && s.perKey <= selectiveBlock {
 		return tx.Candidates(ctx, in.keys, s.perKey)
 	}
-	small, err := tx.Candidates(ctx, in.keys, selectiveBlock)
-	if err != nil || small.Capped == 0 {
-		return small, err
-	}
-	for i := range small.Candidates {
-		c := &small.Candidates[i]
-		if c.EID != "" && c.Record.Key != in.key && !cannot[c.EID] && score(&c.Record).Decision == matching.Match {
-			return small, nil
+	found := func(set store.CandidateSet) bool {
+		for i := range set.Candidates {
+			c := &set.Candidates[i]
+			if c.EID != "" && c.Record.Key != in.key && !cannot[c.EID] && score(&c.Record).Decision == matching.Match {
+				return true
+			}
 		}
+		return false
+	}
+	if idFirst && len(in.idKeys) > 0 {
+		ids, err := tx.Candidates(ctx, in.idKeys, selectiveBlock)
+		if err != nil {
+			return ids, err
+		}
+		if found(ids) {
+			ids.Capped += len(in.keys) - len(in.idKeys)
+			return ids, nil
+		}
+	}
+	small, err := tx.Candidates(ctx, in.keys, selectiveBlock)
+	if err != nil || small.Capped == 0 || found(small) {
+		return small, err
 	}
 	return tx.Candidates(ctx, in.keys, s.perKey)
 }

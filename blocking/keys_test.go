@@ -1,6 +1,7 @@
 package blocking
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -186,5 +187,38 @@ func TestKeyHashes(t *testing.T) {
 	// Stores keep these hashes: a change of the hash function is caught here.
 	if got := hashKey("id:001090012345"); got != 0xe47f2650d7084931 {
 		t.Errorf("hashKey changed: %#x", got)
+	}
+}
+
+// TestPersonalIDKeyHashes: the hashes of a record's citizen-ID and
+// insurance-number keys, as KeyHashes makes them — not its phone's, which
+// a family shares — and none for a record without those identifiers.
+func TestPersonalIDKeyHashes(t *testing.T) {
+	t.Parallel()
+	raw := matching.Raw{Source: "BV01", LocalID: "1", FullName: "Nguyễn Văn An", BirthDate: "1990-05-17", Gender: "M",
+		CitizenID: "001090012345", InsuranceNo: "DN4797912345678", Phone: "0912345678", Province: "01", Address: "12 Hàng Bạc"}
+	rec := matching.Normalize(&raw)
+	var want []uint64
+	for _, k := range Keys(nil, &rec) {
+		if strings.HasPrefix(k, "id:") || strings.HasPrefix(k, "si:") {
+			want = append(want, hashKey(k))
+		}
+	}
+	if len(want) != 2 {
+		t.Fatalf("the record has %d citizen-ID and insurance keys, want 2: %q", len(want), Keys(nil, &rec))
+	}
+	if d := cmp.Diff(want, PersonalIDKeyHashes(nil, &rec)); d != "" {
+		t.Errorf("PersonalIDKeyHashes mismatch (-want +got):\n%s", d)
+	}
+	all := KeyHashes(nil, &rec)
+	for _, h := range PersonalIDKeyHashes(nil, &rec) {
+		if !slices.Contains(all, h) {
+			t.Errorf("hash %#x is not one of KeyHashes'", h)
+		}
+	}
+	raw.CitizenID, raw.InsuranceNo = "", ""
+	rec = matching.Normalize(&raw)
+	if got := PersonalIDKeyHashes(nil, &rec); len(got) != 0 {
+		t.Errorf("a record with a phone but no citizen ID or insurance number: %d hashes, want none", len(got))
 	}
 }
