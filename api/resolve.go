@@ -63,9 +63,10 @@ type Result struct {
 	// Candidates counts the record pairs scored.
 	Candidates int
 	// Capped counts the record's blocking keys whose blocks were not read:
-	// oversized blocks (Options.PerKey), and — when a record of its
-	// selective blocks (at most 32 records) already scored a match — the
-	// larger ones (see Service.candidates).
+	// oversized blocks (Options.PerKey); when a record of the blocks of its
+	// citizen ID or insurance number already scored a match, every other;
+	// else, when a record of its selective blocks (at most 32 records)
+	// did, the larger ones (see Service.candidates).
 	Capped int
 	// Issues lists the values normalization left out (field and problem).
 	Issues []matching.Issue

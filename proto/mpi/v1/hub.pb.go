@@ -106,8 +106,10 @@ type ResolveResponse struct {
 	Version int32 `protobuf:"varint,8,opt,name=version,proto3" json:"version,omitempty"`
 	// How many record pairs were scored.
 	Candidates int32 `protobuf:"varint,9,opt,name=candidates,proto3" json:"candidates,omitempty"`
-	// How many of the record's blocking keys were skipped as oversized
-	// blocks (their records were not considered).
+	// How many of the record's blocking keys' blocks were not read (their
+	// records not considered): oversized ones, and those left unread because
+	// smaller blocks — its citizen ID's and insurance number's, then those
+	// of at most 32 records — already held a match.
 	Capped int32 `protobuf:"varint,10,opt,name=capped,proto3" json:"capped,omitempty"`
 	// Values normalization left out (field and problem): the record was
 	// resolved without them.
