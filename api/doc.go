@@ -22,8 +22,9 @@
 //     does not score while holding it.
 //  3. Otherwise one read-write transaction: check idempotency again, store
 //     the new version, collect the candidate records sharing a blocking key
-//     — blocks of at most 32 records first, the larger ones only when
-//     those hold no match; oversized blocks skipped, Options.PerKey
+//     — the blocks of its citizen ID and insurance number first, then
+//     blocks of at most 32 records, the larger ones only when those hold
+//     no match; oversized blocks skipped, Options.PerKey
 //     (Service.candidates) —, take every active record
 //     of each candidate person, score the record against each (a person
 //     scores its best pair) and decide:
