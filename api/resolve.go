@@ -126,13 +126,14 @@ func (s *Service) prepare(raw matching.Raw, prefix string) (*input, error) {
 		}
 	}
 	m := matching.Normalize(&raw)
+	keys, idKeys := blocking.KeyHashesAndIDs(nil, nil, &m)
 	return &input{
 		raw:    raw,
 		key:    store.RecordKey{Source: raw.Source, LocalID: raw.LocalID},
 		hash:   ContentHash(raw),
 		norm:   &m,
-		keys:   blocking.KeyHashes(nil, &m),
-		idKeys: blocking.PersonalIDKeyHashes(nil, &m),
+		keys:   keys,
+		idKeys: idKeys,
 		model:  s.model.Load(),
 	}, nil
 }

@@ -283,30 +283,29 @@ func (r Rule) Fields() []matching.Field {
 	return nil
 }
 
-// PersonalIDKeyHashes appends to dst the hashes (as KeyHashes makes them)
-// of r's keys by a personal identifier — the citizen ID and the social
-// insurance number, not the phone, which a family shares: the blocks in
-// which a record that finds its person needs look no further (the online
-// path reads them first).
-func PersonalIDKeyHashes(dst []uint64, r *matching.Record) []uint64 {
-	var buf [NumRules]string
-	for _, k := range Keys(buf[:0], r) {
-		if rule, ok := RuleOf(k); ok && (rule == RuleCitizenID || rule == RuleInsurance) {
-			dst = append(dst, hashKey(k))
-		}
-	}
-	return dst
-}
-
 // KeyHashes appends the hashes of r's blocking keys (one per rule that keys
 // r, in rule order) to dst: what a store indexes records by for the online
 // path. The hash is 64-bit FNV-1a of the key, never 0; stores keep it, so
 // it must not change — a change of rules or of the hash needs the stored
 // keys rebuilt.
 func KeyHashes(dst []uint64, r *matching.Record) []uint64 {
+	dst, _ = KeyHashesAndIDs(dst, nil, r)
+	return dst
+}
+
+// KeyHashesAndIDs is KeyHashes, also appending to ids those of the hashes
+// that key a personal identifier — the citizen ID and the social insurance
+// number, not the phone, which a family shares: the blocks in which a
+// record that finds its person needs look no further (the online path
+// reads them first).
+func KeyHashesAndIDs(dst, ids []uint64, r *matching.Record) ([]uint64, []uint64) {
 	var buf [NumRules]string
 	for _, k := range Keys(buf[:0], r) {
-		dst = append(dst, hashKey(k))
+		h := hashKey(k)
+		dst = append(dst, h)
+		if strings.HasPrefix(k, prefixes[RuleCitizenID]) || strings.HasPrefix(k, prefixes[RuleInsurance]) {
+			ids = append(ids, h)
+		}
 	}
-	return dst
+	return dst, ids
 }

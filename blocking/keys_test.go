@@ -190,10 +190,10 @@ func TestKeyHashes(t *testing.T) {
 	}
 }
 
-// TestPersonalIDKeyHashes: the hashes of a record's citizen-ID and
-// insurance-number keys, as KeyHashes makes them — not its phone's, which
+// TestKeyHashesAndIDs: all of KeyHashes, and of them the hashes of a
+// record's citizen-ID and insurance-number keys — not its phone's, which
 // a family shares — and none for a record without those identifiers.
-func TestPersonalIDKeyHashes(t *testing.T) {
+func TestKeyHashesAndIDs(t *testing.T) {
 	t.Parallel()
 	raw := matching.Raw{Source: "BV01", LocalID: "1", FullName: "Nguyễn Văn An", BirthDate: "1990-05-17", Gender: "M",
 		CitizenID: "001090012345", InsuranceNo: "DN4797912345678", Phone: "0912345678", Province: "01", Address: "12 Hàng Bạc"}
@@ -207,18 +207,21 @@ func TestPersonalIDKeyHashes(t *testing.T) {
 	if len(want) != 2 {
 		t.Fatalf("the record has %d citizen-ID and insurance keys, want 2: %q", len(want), Keys(nil, &rec))
 	}
-	if d := cmp.Diff(want, PersonalIDKeyHashes(nil, &rec)); d != "" {
-		t.Errorf("PersonalIDKeyHashes mismatch (-want +got):\n%s", d)
+	all, ids := KeyHashesAndIDs(nil, nil, &rec)
+	if d := cmp.Diff(want, ids); d != "" {
+		t.Errorf("KeyHashesAndIDs' identifier hashes mismatch (-want +got):\n%s", d)
 	}
-	all := KeyHashes(nil, &rec)
-	for _, h := range PersonalIDKeyHashes(nil, &rec) {
+	if d := cmp.Diff(KeyHashes(nil, &rec), all); d != "" {
+		t.Errorf("KeyHashesAndIDs' hashes differ from KeyHashes' (-want +got):\n%s", d)
+	}
+	for _, h := range ids {
 		if !slices.Contains(all, h) {
 			t.Errorf("hash %#x is not one of KeyHashes'", h)
 		}
 	}
 	raw.CitizenID, raw.InsuranceNo = "", ""
 	rec = matching.Normalize(&raw)
-	if got := PersonalIDKeyHashes(nil, &rec); len(got) != 0 {
+	if _, got := KeyHashesAndIDs(nil, nil, &rec); len(got) != 0 {
 		t.Errorf("a record with a phone but no citizen ID or insurance number: %d hashes, want none", len(got))
 	}
 }
